@@ -1,0 +1,131 @@
+using System.Numerics;
+
+namespace MetaLearn.Kernels;
+
+/// <summary>Copies that move data between row-major layouts: permutation, axis blocks, gather and scatter.</summary>
+public static class Layout
+{
+    /// <summary>
+    /// Writes the permutation of a row-major tensor of <paramref name="shape"/>:
+    /// <c>destination[j0..jr] = source[i]</c> where <c>i[perm[d]] = j[d]</c>.
+    /// </summary>
+    public static void Permute<T>(ReadOnlySpan<T> source, ReadOnlySpan<int> shape, ReadOnlySpan<int> perm, Span<T> destination)
+        where T : unmanaged
+    {
+        int rank = shape.Length;
+        if (rank > Broadcast.MaxRank)
+        {
+            throw new ArgumentException($"Permute supports at most {Broadcast.MaxRank} dimensions; got {rank}.", nameof(shape));
+        }
+        Span<int> srcStrides = stackalloc int[rank];
+        int stride = 1;
+        for (int d = rank - 1; d >= 0; d--)
+        {
+            srcStrides[d] = stride;
+            stride *= shape[d];
+        }
+        Span<int> outDims = stackalloc int[rank];
+        Span<int> walk = stackalloc int[rank];
+        for (int d = 0; d < rank; d++)
+        {
+            outDims[d] = shape[perm[d]];
+            walk[d] = srcStrides[perm[d]];
+        }
+        if (rank == 0)
+        {
+            destination[0] = source[0];
+            return;
+        }
+
+        int n = outDims[rank - 1];
+        int step = walk[rank - 1];
+        int rows = n == 0 ? 0 : destination.Length / n;
+        Span<int> counter = stackalloc int[rank];
+        counter.Clear();
+        int offset = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            Span<T> d = destination.Slice(row * n, n);
+            if (step == 1)
+            {
+                source.Slice(offset, n).CopyTo(d);
+            }
+            else
+            {
+                for (int j = 0, s = offset; j < n; j++, s += step)
+                {
+                    d[j] = source[s];
+                }
+            }
+            for (int dim = rank - 2; dim >= 0; dim--)
+            {
+                offset += walk[dim];
+                if (++counter[dim] < outDims[dim])
+                {
+                    break;
+                }
+                offset -= walk[dim] * outDims[dim];
+                counter[dim] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the block <c>source[o, r, i]</c> (viewed as <c>[outer, sourceN, inner]</c>) into
+    /// <c>destination[o, destinationStart + r, i]</c> (viewed as <c>[outer, destinationN, inner]</c>), for
+    /// <c>r</c> in <c>[sourceStart, sourceStart + count)</c> mapped to <c>[destinationStart, destinationStart + count)</c>.
+    /// Elements of <paramref name="destination"/> outside the block are left as they are.
+    /// </summary>
+    public static void CopyBlock<T>(
+        ReadOnlySpan<T> source, int outer, int sourceN, int sourceStart,
+        Span<T> destination, int destinationN, int destinationStart, int count, int inner)
+        where T : unmanaged
+    {
+        int length = count * inner;
+        for (int o = 0; o < outer; o++)
+        {
+            source.Slice((o * sourceN + sourceStart) * inner, length)
+                .CopyTo(destination.Slice((o * destinationN + destinationStart) * inner, length));
+        }
+    }
+
+    /// <summary>
+    /// Effectively computes <c>destination[o, j, i] = source[o, index[o, j, i], i]</c> with source viewed as
+    /// <c>[outer, n, inner]</c> and index/destination as <c>[outer, m, inner]</c>. Indices must already be in range.
+    /// </summary>
+    public static void Gather<T>(ReadOnlySpan<T> source, int outer, int n, int inner, ReadOnlySpan<int> index, int m, Span<T> destination)
+        where T : unmanaged
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                int row = (o * m + j) * inner;
+                for (int i = 0; i < inner; i++)
+                {
+                    destination[row + i] = source[(o * n + index[row + i]) * inner + i];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Gather{T}"/>: effectively computes
+    /// <c>destination[o, index[o, j, i], i] += source[o, j, i]</c>. <paramref name="destination"/> is not cleared.
+    /// </summary>
+    public static void ScatterAdd<T>(ReadOnlySpan<T> source, int outer, int m, int inner, ReadOnlySpan<int> index, int n, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                int row = (o * m + j) * inner;
+                for (int i = 0; i < inner; i++)
+                {
+                    destination[(o * n + index[row + i]) * inner + i] += source[row + i];
+                }
+            }
+        }
+    }
+}

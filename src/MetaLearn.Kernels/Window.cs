@@ -1,0 +1,116 @@
+using System.Numerics;
+
+namespace MetaLearn.Kernels;
+
+/// <summary>Geometry of a 2-D sliding window (convolution or pooling) over <c>[N, C, H, W]</c> input.</summary>
+/// <param name="Batch">Images N.</param>
+/// <param name="Channels">Channels C.</param>
+/// <param name="Height">Input height H.</param>
+/// <param name="Width">Input width W.</param>
+/// <param name="KernelHeight">Window height.</param>
+/// <param name="KernelWidth">Window width.</param>
+/// <param name="Stride">Step between windows (both directions).</param>
+/// <param name="Padding">Zero padding added on every side.</param>
+public readonly record struct WindowGeometry(int Batch, int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int Stride, int Padding)
+{
+    /// <summary>Output height: floor((H + 2P - KH) / S) + 1.</summary>
+    public int OutHeight => (Height + 2 * Padding - KernelHeight) / Stride + 1;
+
+    /// <summary>Output width: floor((W + 2P - KW) / S) + 1.</summary>
+    public int OutWidth => (Width + 2 * Padding - KernelWidth) / Stride + 1;
+
+    /// <summary>Rows of the column matrix: C * KH * KW.</summary>
+    public int Rows => Channels * KernelHeight * KernelWidth;
+
+    /// <summary>Columns of the column matrix: N * OH * OW.</summary>
+    public int Columns => Batch * OutHeight * OutWidth;
+
+    /// <summary>Elements of the input image batch.</summary>
+    public int InputSize => Batch * Channels * Height * Width;
+}
+
+/// <summary>
+/// The column transform behind convolution and pooling. The column matrix is <c>[C*KH*KW, N*OH*OW]</c>:
+/// the batch is folded into the columns so a whole convolution is one GEMM with the weights.
+/// </summary>
+public static class Window
+{
+    /// <summary>Effectively computes <c>columns[(c, ky, kx), (n, oy, ox)] = input[n, c, oy*S - P + ky, ox*S - P + kx]</c>, 0 outside the image.</summary>
+    public static void Unfold<T>(ReadOnlySpan<T> input, WindowGeometry g, Span<T> columns) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow;
+        int row = 0;
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                for (int kx = 0; kx < g.KernelWidth; kx++, row++)
+                {
+                    Span<T> dst = columns.Slice(row * g.Columns, g.Columns);
+                    for (int n = 0; n < g.Batch; n++)
+                    {
+                        ReadOnlySpan<T> image = input.Slice((n * g.Channels + c) * plane, plane);
+                        Span<T> outImage = dst.Slice(n * outPlane, outPlane);
+                        for (int oy = 0; oy < oh; oy++)
+                        {
+                            int iy = oy * g.Stride - g.Padding + ky;
+                            Span<T> outRow = outImage.Slice(oy * ow, ow);
+                            if ((uint)iy >= (uint)g.Height)
+                            {
+                                outRow.Clear();
+                                continue;
+                            }
+                            ReadOnlySpan<T> inRow = image.Slice(iy * g.Width, g.Width);
+                            for (int ox = 0; ox < ow; ox++)
+                            {
+                                int ix = ox * g.Stride - g.Padding + kx;
+                                outRow[ox] = (uint)ix < (uint)g.Width ? inRow[ix] : T.Zero;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Unfold{T}"/>: sums every column entry back onto the pixel it came from. Clears <paramref name="input"/> first.</summary>
+    public static void Fold<T>(ReadOnlySpan<T> columns, WindowGeometry g, Span<T> input) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        input[..g.InputSize].Clear();
+        int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow;
+        int row = 0;
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                for (int kx = 0; kx < g.KernelWidth; kx++, row++)
+                {
+                    ReadOnlySpan<T> src = columns.Slice(row * g.Columns, g.Columns);
+                    for (int n = 0; n < g.Batch; n++)
+                    {
+                        Span<T> image = input.Slice((n * g.Channels + c) * plane, plane);
+                        ReadOnlySpan<T> srcImage = src.Slice(n * outPlane, outPlane);
+                        for (int oy = 0; oy < oh; oy++)
+                        {
+                            int iy = oy * g.Stride - g.Padding + ky;
+                            if ((uint)iy >= (uint)g.Height)
+                            {
+                                continue;
+                            }
+                            Span<T> inRow = image.Slice(iy * g.Width, g.Width);
+                            ReadOnlySpan<T> srcRow = srcImage.Slice(oy * ow, ow);
+                            for (int ox = 0; ox < ow; ox++)
+                            {
+                                int ix = ox * g.Stride - g.Padding + kx;
+                                if ((uint)ix < (uint)g.Width)
+                                {
+                                    inRow[ix] += srcRow[ox];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

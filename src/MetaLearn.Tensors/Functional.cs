@@ -1,0 +1,257 @@
+using WindowGeometry = MetaLearn.Kernels.WindowGeometry;
+using MetaLearn.Tensors.Ops;
+
+namespace MetaLearn.Tensors;
+
+/// <summary>
+/// Neural-network functions in PyTorch's <c>torch.nn.functional</c> vocabulary, composed from the primitives,
+/// so each is differentiable to any order. Images are <c>[N, C, H, W]</c>.
+/// </summary>
+public static class Functional
+{
+    /// <summary><c>x @ weight^T + bias</c> with <c>weight</c> of shape <c>[out, in]</c> and <c>x</c> of shape <c>[..., in]</c>.</summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
+    {
+        if (weight.Rank != 2 || x.Rank < 1 || x.Shape[^1] != weight.Shape[1])
+        {
+            throw new ArgumentException(
+                $"linear: input {Shapes.Format(x.Shape)} does not match weight {Shapes.Format(weight.Shape)}; the weight must be [out, in] with in = the input's last dimension.");
+        }
+        Tensor input = x.Rank == 1 ? x.Unsqueeze(0) : x;
+        Tensor y = MatMul.Apply(input, weight, transposeA: false, transposeB: true);
+        if (bias is not null)
+        {
+            y += bias;
+        }
+        return x.Rank == 1 ? y.Squeeze(0) : y;
+    }
+
+    /// <summary>2-D convolution (cross-correlation, as in PyTorch) of <c>[N, C, H, W]</c> with <c>weight [O, C, KH, KW]</c>, via im2col and one matmul.</summary>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
+    {
+        if (x.Rank != 4 || weight.Rank != 4 || x.Shape[1] != weight.Shape[1])
+        {
+            throw new ArgumentException(
+                $"conv2d: input {Shapes.Format(x.Shape)} and weight {Shapes.Format(weight.Shape)} do not fit; expected input [N, C, H, W] and weight [O, C, KH, KW] with the same C.");
+        }
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != weight.Shape[0]))
+        {
+            throw new ArgumentException($"conv2d: bias {Shapes.Format(bias.Shape)} must be [{weight.Shape[0]}], one per output channel.");
+        }
+        WindowGeometry g = Geometry("conv2d", x, weight.Shape[2], weight.Shape[3], stride, padding);
+        int outChannels = weight.Shape[0];
+        Tensor columns = Im2Col.Apply(x, g);
+        Tensor y = MatMul.Apply(weight.Reshape(outChannels, g.Rows), columns)
+            .Reshape(outChannels, g.Batch, g.OutHeight, g.OutWidth)
+            .Permute(1, 0, 2, 3);
+        return bias is null ? y : y + bias.Reshape(1, outChannels, 1, 1);
+    }
+
+    /// <summary>Max over <paramref name="kernelSize"/> windows (stride defaults to the kernel size, no padding, floor mode).</summary>
+    public static Tensor MaxPool2d(Tensor x, int kernelSize, int? stride = null)
+    {
+        WindowGeometry g = PoolGeometry("max_pool2d", x, kernelSize, stride ?? kernelSize, 0);
+        return Im2Col.Apply(x.Reshape(g.Batch, 1, g.Height, g.Width), g).Max(0)
+            .Reshape(x.Shape[0], x.Shape[1], g.OutHeight, g.OutWidth);
+    }
+
+    /// <summary>Mean over windows; zero padding counts toward the mean (PyTorch's <c>count_include_pad=True</c>).</summary>
+    public static Tensor AvgPool2d(Tensor x, int kernelSize, int? stride = null, int padding = 0)
+    {
+        WindowGeometry g = PoolGeometry("avg_pool2d", x, kernelSize, stride ?? kernelSize, padding);
+        return Im2Col.Apply(x.Reshape(g.Batch, 1, g.Height, g.Width), g).Mean(0)
+            .Reshape(x.Shape[0], x.Shape[1], g.OutHeight, g.OutWidth);
+    }
+
+    /// <summary>
+    /// Batch normalisation over <c>[N, C]</c> or <c>[N, C, H, W]</c>. In training mode (or without running statistics)
+    /// it normalises with the batch's own mean and biased variance — the transductive mode MAML papers use — and,
+    /// when <paramref name="statistics"/> are given, updates them outside the graph. In evaluation mode it uses them.
+    /// </summary>
+    public static Tensor BatchNorm(
+        Tensor x, Tensor? weight = null, Tensor? bias = null, BatchNormStatistics? statistics = null,
+        bool training = true, double eps = 1e-5)
+    {
+        if (x.Rank is not (2 or 4))
+        {
+            throw new ArgumentException($"batch_norm: input must be [N, C] or [N, C, H, W]; got {Shapes.Format(x.Shape)}.");
+        }
+        int channels = x.Shape[1];
+        int[] dims = x.Rank == 4 ? [0, 2, 3] : [0];
+        int[] channelShape = x.Rank == 4 ? [1, channels, 1, 1] : [1, channels];
+        foreach ((string name, Tensor? t) in new[] { ("weight", weight), ("bias", bias), ("running mean", statistics?.Mean), ("running variance", statistics?.Variance) })
+        {
+            if (t is not null && (t.Rank != 1 || t.Shape[0] != channels))
+            {
+                throw new ArgumentException($"batch_norm: {name} has shape {Shapes.Format(t.Shape)} but the input has {channels} channels.");
+            }
+        }
+
+        Tensor mean, variance;
+        if (training || statistics is null)
+        {
+            int n = x.Count / channels;
+            if (n < 2 && training)
+            {
+                throw new ArgumentException($"batch_norm: training mode needs more than one value per channel; got input {Shapes.Format(x.Shape)}.");
+            }
+            mean = x.Mean(dims, keepDim: true);
+            variance = (x - mean).Square().Mean(dims, keepDim: true);
+            if (statistics is not null)
+            {
+                using (Autograd.NoGrad())
+                {
+                    double m = statistics.Momentum;
+                    statistics.Mean = statistics.Mean * (1 - m) + mean.Detach().Reshape(channels) * m;
+                    statistics.Variance = statistics.Variance * (1 - m) + variance.Detach().Reshape(channels) * (m * n / (n - 1.0));
+                    statistics.BatchesTracked++;
+                }
+            }
+        }
+        else
+        {
+            mean = statistics.Mean.Reshape(channelShape);
+            variance = statistics.Variance.Reshape(channelShape);
+        }
+
+        Tensor y = (x - mean) / (variance + eps).Sqrt();
+        if (weight is not null)
+        {
+            y *= weight.Reshape(channelShape);
+        }
+        if (bias is not null)
+        {
+            y += bias.Reshape(channelShape);
+        }
+        return y;
+    }
+
+    /// <summary>Zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1-p); the identity when not training.</summary>
+    public static Tensor Dropout(Tensor x, double p, Rng rng, bool training = true)
+    {
+        if (p is < 0 or > 1 || double.IsNaN(p))
+        {
+            throw new ArgumentOutOfRangeException(nameof(p), $"dropout: probability must be in [0, 1]; got {p}.");
+        }
+        if (!training || p == 0)
+        {
+            return x;
+        }
+        var mask = new double[x.Count];
+        double keep = p == 1 ? 0 : 1.0 / (1 - p);
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = rng.NextDouble() >= p ? keep : 0.0;
+        }
+        return x * Tensor.FromArray(mask, x.ShapeArray).To(x.DType);
+    }
+
+    /// <summary>Softmax along <paramref name="dim"/>.</summary>
+    public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
+
+    /// <summary>Log-softmax along <paramref name="dim"/>.</summary>
+    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
+
+    /// <summary>A <c>[labels.Length, classes]</c> matrix with a 1 at each label (a constant).</summary>
+    public static Tensor OneHot(int[] labels, int classes, DType dtype = DType.Float32)
+    {
+        var values = new double[labels.Length * classes];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), $"one_hot: label {labels[i]} at position {i} is outside 0..{classes - 1}.");
+            }
+            values[i * classes + labels[i]] = 1;
+        }
+        return Tensor.FromArray(values, labels.Length, classes).To(dtype);
+    }
+
+    /// <summary>Cross-entropy of <c>[N, C]</c> logits against integer class labels (log-softmax + negative log-likelihood).</summary>
+    public static Tensor CrossEntropy(Tensor logits, int[] labels, Reduction reduction = Reduction.Mean)
+    {
+        if (logits.Rank != 2 || labels.Length != logits.Shape[0])
+        {
+            throw new ArgumentException(
+                $"cross_entropy: logits must be [N, C] with one label per row; got logits {Shapes.Format(logits.Shape)} and {labels.Length} labels.");
+        }
+        Tensor picked = logits.LogSoftmax(1).Gather(1, labels, labels.Length, 1).Reshape(labels.Length);
+        return Reduce(-picked, reduction);
+    }
+
+    /// <summary>Mean squared error. The shapes must be equal (PyTorch only warns when they broadcast; that is almost always a bug).</summary>
+    public static Tensor MseLoss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        RequireSameShape("mse_loss", prediction, target);
+        return Reduce((prediction - target).Square(), reduction);
+    }
+
+    /// <summary>Binary cross-entropy of logits against targets in [0, 1], computed stably as softplus(x) - x * y.</summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        RequireSameShape("binary_cross_entropy_with_logits", logits, target);
+        return Reduce(logits.Softplus() - logits * target, reduction);
+    }
+
+    /// <summary>
+    /// KL(N(mean, exp(logVariance)) || N(0, I)) per sample: <c>0.5 * sum(mean^2 + exp(logVar) - 1 - logVar)</c> over every
+    /// dimension but the first (the VAE term), then reduced over the batch.
+    /// </summary>
+    public static Tensor GaussianKlToStandardNormal(Tensor mean, Tensor logVariance, Reduction reduction = Reduction.Mean)
+    {
+        RequireSameShape("gaussian_kl", mean, logVariance);
+        if (mean.Rank < 1)
+        {
+            throw new ArgumentException("gaussian_kl: inputs need a batch dimension; got a scalar.");
+        }
+        Tensor terms = (mean.Square() + logVariance.Exp() - 1.0 - logVariance) * 0.5;
+        Tensor perSample = mean.Rank == 1 ? terms : terms.Sum(Enumerable.Range(1, mean.Rank - 1).ToArray());
+        return Reduce(perSample, reduction);
+    }
+
+    private static Tensor Reduce(Tensor terms, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => terms.Mean(),
+        Reduction.Sum => terms.Sum(),
+        Reduction.None => terms,
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
+    };
+
+    private static void RequireSameShape(string op, Tensor a, Tensor b)
+    {
+        if (!Shapes.Equal(a.Shape, b.Shape))
+        {
+            throw new ArgumentException($"{op}: shapes {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)} differ; they must be equal.");
+        }
+        a.CheckSameDType(op, b);
+    }
+
+    private static WindowGeometry Geometry(string op, Tensor x, int kh, int kw, int stride, int padding)
+    {
+        if (stride < 1 || padding < 0)
+        {
+            throw new ArgumentException($"{op}: stride must be >= 1 and padding >= 0; got stride {stride}, padding {padding}.");
+        }
+        var g = new WindowGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], kh, kw, stride, padding);
+        if (x.Shape[2] + 2 * padding < kh || x.Shape[3] + 2 * padding < kw)
+        {
+            throw new ArgumentException(
+                $"{op}: a {kh}x{kw} window does not fit input {Shapes.Format(x.Shape)} with padding {padding}; the padded image must be at least as large as the window.");
+        }
+        return g;
+    }
+
+    private static WindowGeometry PoolGeometry(string op, Tensor x, int kernelSize, int stride, int padding)
+    {
+        if (x.Rank != 4)
+        {
+            throw new ArgumentException($"{op}: input must be [N, C, H, W]; got {Shapes.Format(x.Shape)}.");
+        }
+        if (kernelSize < 1 || padding * 2 > kernelSize)
+        {
+            throw new ArgumentException($"{op}: kernel size must be >= 1 and padding at most half of it; got kernel {kernelSize}, padding {padding}.");
+        }
+        WindowGeometry g = Geometry(op, x, kernelSize, kernelSize, stride, padding);
+        return g with { Batch = x.Shape[0] * x.Shape[1], Channels = 1 };
+    }
+}

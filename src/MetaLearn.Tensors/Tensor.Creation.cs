@@ -1,0 +1,113 @@
+namespace MetaLearn.Tensors;
+
+public sealed partial class Tensor
+{
+    /// <summary>A tensor of zeros (float32).</summary>
+    public static Tensor Zeros(params int[] shape) => Zeros(shape, DType.Float32);
+
+    /// <summary>A tensor of zeros.</summary>
+    public static Tensor Zeros(int[] shape, DType dtype) => new(Allocate(dtype, CheckShape("Zeros", shape)), (int[])shape.Clone(), dtype);
+
+    /// <summary>A tensor of ones (float32).</summary>
+    public static Tensor Ones(params int[] shape) => Full(shape, 1.0, DType.Float32);
+
+    /// <summary>A tensor of ones.</summary>
+    public static Tensor Ones(int[] shape, DType dtype) => Full(shape, 1.0, dtype);
+
+    /// <summary>A tensor filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
+    {
+        Tensor t = Zeros(shape, dtype);
+        if (dtype == DType.Float32)
+        {
+            t.Span<float>().Fill((float)value);
+        }
+        else
+        {
+            t.Span<double>().Fill(value);
+        }
+        return t;
+    }
+
+    /// <summary>Zeros with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => Zeros(like._shape, like.DType);
+
+    /// <summary>Ones with the shape and dtype of <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => Full(like._shape, 1.0, like.DType);
+
+    /// <summary>A rank-0 tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+
+    /// <summary>The values start, start + step, ... below end, as a 1-D tensor (like <c>torch.arange</c>).</summary>
+    public static Tensor Arange(double start, double end, double step = 1.0, DType dtype = DType.Float32)
+    {
+        if (step == 0 || double.IsNaN(step) || (end - start) / step < 0)
+        {
+            throw new ArgumentException($"Arange: step {step} cannot go from {start} to {end}.");
+        }
+        int count = (int)Math.Ceiling((end - start) / step);
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = start + i * step;
+        }
+        return FromArray(values, [count]).To(dtype);
+    }
+
+    /// <summary>A float32 tensor over a copy of <paramref name="values"/>, shaped <paramref name="shape"/> (1-D when omitted).</summary>
+    public static Tensor FromArray(float[] values, params int[] shape) => FromArrayCore(values.AsSpan().ToArray(), values.Length, shape, DType.Float32);
+
+    /// <summary>A float64 tensor over a copy of <paramref name="values"/>, shaped <paramref name="shape"/> (1-D when omitted).</summary>
+    public static Tensor FromArray(double[] values, params int[] shape) => FromArrayCore(values.AsSpan().ToArray(), values.Length, shape, DType.Float64);
+
+    /// <summary>Values drawn uniformly from [low, high).</summary>
+    public static Tensor Uniform(Rng rng, int[] shape, double low = 0.0, double high = 1.0, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var values = new double[CheckShape("Uniform", shape)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = rng.NextDouble(low, high);
+        }
+        return FromArray(values, shape).To(dtype);
+    }
+
+    /// <summary>Values drawn from a normal distribution.</summary>
+    public static Tensor Normal(Rng rng, int[] shape, double mean = 0.0, double std = 1.0, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var values = new double[CheckShape("Normal", shape)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = mean + std * rng.NextNormal();
+        }
+        return FromArray(values, shape).To(dtype);
+    }
+
+    /// <summary>An uninitialised-by-contract (zeroed) tensor for an op to write its result into.</summary>
+    internal static Tensor Empty(int[] shape, DType dtype) => new(Allocate(dtype, Shapes.Size(shape)), shape, dtype);
+
+    private static Tensor FromArrayCore(Array copy, int length, int[] shape, DType dtype)
+    {
+        int[] dims = shape.Length == 0 && length != 1 ? [length] : (int[])shape.Clone();
+        int size = CheckShape("FromArray", dims);
+        if (size != length)
+        {
+            throw new ArgumentException($"FromArray: {length} values cannot fill shape {Shapes.Format(dims)} ({size} elements).");
+        }
+        return new Tensor(copy, dims, dtype);
+    }
+
+    private static int CheckShape(string op, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        foreach (int d in shape)
+        {
+            if (d < 0)
+            {
+                throw new ArgumentException($"{op}: shape {Shapes.Format(shape)} has a negative dimension.");
+            }
+        }
+        return Shapes.Size(shape);
+    }
+}
