@@ -56,6 +56,20 @@ public static class Unary
         public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, d);
     }
 
+    /// <summary>Sine (radians).</summary>
+    public readonly struct Sin : IUnaryOperator
+    {
+        /// <inheritdoc/>
+        public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d);
+    }
+
+    /// <summary>Cosine (radians).</summary>
+    public readonly struct Cos : IUnaryOperator
+    {
+        /// <inheritdoc/>
+        public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d);
+    }
+
     /// <summary>Absolute value.</summary>
     public readonly struct Abs : IUnaryOperator
     {

@@ -10,6 +10,10 @@ public static class Autograd
     [ThreadStatic] private static int t_noGradDepth;
     [ThreadStatic] private static int t_forceGradDepth;
     [ThreadStatic] private static int t_anomalyDepth;
+    [ThreadStatic] private static string? t_runningBackwardOf;
+
+    /// <summary>The op whose backward rule is running on this thread, for anomaly messages.</summary>
+    internal static string? RunningBackwardOf => t_runningBackwardOf;
 
     /// <summary>Whether ops on this thread record graphs (false inside <see cref="NoGrad"/>).</summary>
     public static bool IsGradEnabled => t_forceGradDepth > 0 || t_noGradDepth == 0;
@@ -191,11 +195,32 @@ public static class Autograd
             }
             Tensor[] inputs = fn.Inputs;
             var needs = new bool[inputs.Length];
+            bool any = false;
             for (int j = 0; j < inputs.Length; j++)
             {
                 needs[j] = reaches.Contains(inputs[j]);
+                any |= needs[j];
             }
-            Tensor?[] inputGrads = fn.Backward(g, t, needs);
+            if (!any)
+            {
+                continue; // t is a target and nothing beyond it is wanted: stop here, as torch.autograd.grad does.
+            }
+            if (fn.Released)
+            {
+                throw new InvalidOperationException(
+                    $"Grad: the graph through '{fn.Name}' (producing {Describe(t)}) was already freed by an earlier backward pass. " +
+                    "Pass retainGraph: true (or createGraph: true) to the first Grad/Backward call if you need to go through it twice.");
+            }
+            Tensor?[] inputGrads;
+            t_runningBackwardOf = fn.Name;
+            try
+            {
+                inputGrads = fn.Backward(g, t, needs);
+            }
+            finally
+            {
+                t_runningBackwardOf = null;
+            }
             for (int j = 0; j < inputs.Length; j++)
             {
                 if (!needs[j] || inputGrads[j] is not { } gj)
@@ -273,12 +298,6 @@ public static class Autograd
             {
                 (Tensor node, int next) = stack.Pop();
                 Function? fn = node.Creator;
-                if (fn is not null && fn.Released)
-                {
-                    throw new InvalidOperationException(
-                        $"Grad: the graph through '{fn.Name}' (producing {Describe(node)}) was already freed by an earlier backward pass. " +
-                        "Pass retainGraph: true (or createGraph: true) to the first Grad/Backward call if you need to go through it twice.");
-                }
                 if (fn is not null && next < fn.Inputs.Length)
                 {
                     stack.Push((node, next + 1));

@@ -13,7 +13,7 @@ internal abstract class Function
     }
 
     /// <summary>The tensors this op read; the edges of the graph.</summary>
-    public Tensor[] Inputs { get; private set; }
+    public Tensor[] Inputs { get; }
 
     /// <summary>The op's short name, as in PyTorch (<c>mul</c>, <c>matmul</c>, ...).</summary>
     public abstract string Name { get; }
@@ -28,11 +28,13 @@ internal abstract class Function
     /// </summary>
     public abstract Tensor?[] Backward(Tensor grad, Tensor output, bool[] needsGrad);
 
-    /// <summary>Drops the saved inputs so their memory can be reclaimed; later backward passes through here throw.</summary>
+    /// <summary>
+    /// Marks the node as used up and drops any extra saved state; a later backward pass that must run this
+    /// node throws (as in PyTorch). The input edges stay, so later passes can still walk past it.
+    /// </summary>
     public void Release()
     {
         Released = true;
-        Inputs = [];
         OnRelease();
     }
 
@@ -78,7 +80,7 @@ internal static class Graph
         }
         if (Autograd.IsAnomalyDetectionEnabled)
         {
-            Anomaly.Check(output, $"forward of '{op}'");
+            Anomaly.Check(output, Autograd.RunningBackwardOf is { } rule ? $"backward of '{rule}' (its '{op}' step)" : $"forward of '{op}'");
         }
         return output;
     }
@@ -123,7 +125,7 @@ internal static class Anomaly
         if (bad >= 0)
         {
             throw new AnomalyException(
-                $"Anomaly detected: {where} produced {t[bad]} at flat index {bad} of a {t.DType.Name()} tensor of shape {Shapes.Format(t.Shape)}. " +
+                $"Anomaly detected: {where} produced {(double.IsNaN(t[bad]) ? "NaN" : t[bad] > 0 ? "+Inf" : "-Inf")} at flat index {bad} of a {t.DType.Name()} tensor of shape {Shapes.Format(t.Shape)}. " +
                 "Check that op's inputs (log/sqrt/div of zero or negative values, overflowing exp).");
         }
     }

@@ -53,6 +53,12 @@ public sealed partial class Tensor
     /// <summary>Square root.</summary>
     public Tensor Sqrt() => Ops.Sqrt.Apply(this);
 
+    /// <summary>Sine (radians).</summary>
+    public Tensor Sin() => Ops.Sin.Apply(this);
+
+    /// <summary>Cosine (radians).</summary>
+    public Tensor Cos() => Ops.Cos.Apply(this);
+
     /// <summary>Absolute value (gradient 0 at 0).</summary>
     public Tensor Abs() => Ops.Abs.Apply(this);
 

@@ -41,6 +41,24 @@ internal sealed class Sqrt(Tensor x) : Function(x)
     public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g * 0.5 / y];
 }
 
+internal sealed class Sin(Tensor x) : Function(x)
+{
+    public override string Name => "sin";
+
+    public static Tensor Apply(Tensor x) => Graph.Record(Compute.Unary<K.Unary.Sin>(x), "sin", Graph.Needs(x) ? new Sin(x) : null);
+
+    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g * Cos.Apply(Inputs[0])];
+}
+
+internal sealed class Cos(Tensor x) : Function(x)
+{
+    public override string Name => "cos";
+
+    public static Tensor Apply(Tensor x) => Graph.Record(Compute.Unary<K.Unary.Cos>(x), "cos", Graph.Needs(x) ? new Cos(x) : null);
+
+    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [-(g * Sin.Apply(Inputs[0]))];
+}
+
 internal sealed class Abs(Tensor x) : Function(x)
 {
     public override string Name => "abs";

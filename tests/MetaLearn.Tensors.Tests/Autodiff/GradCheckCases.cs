@@ -65,6 +65,8 @@ public static class GradCheckCases
         new("exp", x => x[0].Exp(), () => [R(22, 2, 3)]),
         new("log", x => x[0].Log(), () => [Positive(23, 2, 3)]),
         new("sqrt", x => x[0].Sqrt(), () => [Positive(24, 5)]),
+        new("sin", x => x[0].Sin(), () => [R(30, 6) * 2.0]),
+        new("cos", x => x[0].Cos() * x[0], () => [R(120, 6) * 2.0]),
         new("abs", x => x[0].Abs() * x[0], () => [AwayFromZero(25, 6)]),
         new("relu", x => x[0].Relu() * x[0], () => [AwayFromZero(26, 6)]),
         new("sigmoid", x => x[0].Sigmoid(), () => [R(27, 6)]),
