@@ -31,6 +31,11 @@ public static class Broadcast
             throw new ArgumentException($"Broadcast loops support at most {MaxRank} dimensions; got {shape.Length}.", nameof(shape));
         }
 
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
         Span<int> dims = stackalloc int[MaxRank];
         Span<int> sx = stackalloc int[MaxRank];
         Span<int> sy = stackalloc int[MaxRank];

@@ -1,0 +1,115 @@
+namespace MetaLearn.Kernels.Tests;
+
+public class ReduceAndLayoutTests
+{
+    [Theory]
+    [InlineData(1, 0, 1)]
+    [InlineData(3, 5, 1)]
+    [InlineData(2, 7, 3)]
+    [InlineData(4, 1, 33)]
+    [InlineData(1, 257, 1)]
+    public void SumAndArgMaxMatchNaiveLoops(int outer, int n, int inner)
+    {
+        var rng = new Random(outer + n + inner);
+        double[] x = Enumerable.Range(0, outer * n * inner).Select(_ => rng.NextDouble()).ToArray();
+        var sum = new double[outer * inner];
+        Reduce.Sum<double>(x, outer, n, inner, sum);
+        var max = new double[outer * inner];
+        var arg = new int[outer * inner];
+        if (n > 0)
+        {
+            Reduce.ArgMax<double>(x, outer, n, inner, max, arg);
+        }
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                double s = 0;
+                int best = 0;
+                for (int r = 0; r < n; r++)
+                {
+                    double v = x[(o * n + r) * inner + i];
+                    s += v;
+                    if (v > x[(o * n + best) * inner + i])
+                    {
+                        best = r;
+                    }
+                }
+                Assert.Equal(s, sum[o * inner + i], 12);
+                if (n > 0)
+                {
+                    Assert.Equal(best, arg[o * inner + i]);
+                    Assert.Equal(x[(o * n + best) * inner + i], max[o * inner + i]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ArgMaxPicksTheFirstOfTiesAndPropagatesNaN()
+    {
+        var max = new float[1];
+        var arg = new int[1];
+        Reduce.ArgMax<float>([1f, 3f, 3f], 1, 3, 1, max, arg);
+        Assert.Equal(1, arg[0]);
+        Reduce.ArgMax<float>([1f, float.NaN, 3f], 1, 3, 1, max, arg);
+        Assert.True(float.IsNaN(max[0]));
+    }
+
+    [Fact]
+    public void PermuteMatchesIndexArithmetic()
+    {
+        int[] shape = [2, 3, 4];
+        float[] x = Enumerable.Range(0, 24).Select(i => (float)i).ToArray();
+        var y = new float[24];
+        Layout.Permute<float>(x, shape, [2, 0, 1], y);
+        for (int a = 0; a < 4; a++)
+        {
+            for (int b = 0; b < 2; b++)
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    Assert.Equal(x[(b * 3 + c) * 4 + a], y[(a * 2 + b) * 3 + c]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void GatherAndScatterAddAreAdjoint()
+    {
+        var rng = new Random(4);
+        double[] x = Enumerable.Range(0, 2 * 5 * 3).Select(_ => rng.NextDouble()).ToArray();
+        int[] index = Enumerable.Range(0, 2 * 4 * 3).Select(_ => rng.Next(5)).ToArray();
+        double[] g = Enumerable.Range(0, 2 * 4 * 3).Select(_ => rng.NextDouble()).ToArray();
+        var gathered = new double[g.Length];
+        Layout.Gather<double>(x, 2, 5, 3, index, 4, gathered);
+        var scattered = new double[x.Length];
+        Layout.ScatterAdd<double>(g, 2, 4, 3, index, 5, scattered);
+        // <Gather(x), g> == <x, ScatterAdd(g)>
+        Assert.Equal(gathered.Zip(g, (a, b) => a * b).Sum(), x.Zip(scattered, (a, b) => a * b).Sum(), 12);
+    }
+
+    [Theory]
+    [InlineData(2, 3, 5, 5, 3, 1, 1)]
+    [InlineData(1, 2, 6, 7, 2, 2, 0)]
+    [InlineData(3, 1, 4, 4, 3, 2, 1)]
+    public void UnfoldAndFoldAreAdjoint(int batch, int channels, int h, int w, int k, int stride, int pad)
+    {
+        var g = new WindowGeometry(batch, channels, h, w, k, k, stride, pad);
+        var rng = new Random(h * w);
+        double[] x = Enumerable.Range(0, g.InputSize).Select(_ => rng.NextDouble()).ToArray();
+        double[] c = Enumerable.Range(0, g.Rows * g.Columns).Select(_ => rng.NextDouble()).ToArray();
+        var unfolded = new double[c.Length];
+        Window.Unfold<double>(x, g, unfolded);
+        var folded = new double[x.Length];
+        Window.Fold<double>(c, g, folded);
+        Assert.Equal(unfolded.Zip(c, (a, b) => a * b).Sum(), x.Zip(folded, (a, b) => a * b).Sum(), 10);
+
+        // And a direct spot check: column (n=0, oy=0, ox=0) of row (c=0, ky=k-1, kx=k-1).
+        int row = k * k - 1;
+        int iy = k - 1 - pad, ix = k - 1 - pad;
+        double expected = iy >= 0 && ix >= 0 && iy < h && ix < w ? x[iy * w + ix] : 0;
+        Assert.Equal(expected, unfolded[row * g.Columns]);
+    }
+}
