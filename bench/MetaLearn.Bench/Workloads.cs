@@ -1,0 +1,184 @@
+using MetaLearn.Kernels;
+using MetaLearn.Tensors;
+
+namespace MetaLearn.Bench;
+
+/// <summary>
+/// The workloads of the side-by-side comparison, the same shapes and hyperparameters as
+/// bench/pytorch_workloads.py. Each returns one step to time. Tasks of a meta-batch run on
+/// <c>threads</c> workers; their gradients are summed in task order, so results do not depend on it.
+/// </summary>
+internal static class Workloads
+{
+    public static readonly string[] Names =
+    [
+        "maml-sinusoid-2nd", "maml-sinusoid-1st", "maml-omniglot-2nd", "maml-omniglot-1st",
+        "protonet-60w5s", "reptile-sinusoid", "sgemm-64", "sgemm-256", "sgemm-1024",
+    ];
+
+    public static Action Create(string name, int threads) => name switch
+    {
+        "maml-sinusoid-2nd" => MamlSinusoid(firstOrder: false, threads),
+        "maml-sinusoid-1st" => MamlSinusoid(firstOrder: true, threads),
+        "maml-omniglot-2nd" => MamlOmniglot(firstOrder: false, threads),
+        "maml-omniglot-1st" => MamlOmniglot(firstOrder: true, threads),
+        "protonet-60w5s" => ProtoNet(),
+        "reptile-sinusoid" => ReptileSinusoid(),
+        "sgemm-64" => Sgemm(64),
+        "sgemm-256" => Sgemm(256),
+        "sgemm-1024" => Sgemm(1024),
+        _ => throw new ArgumentException($"unknown workload '{name}'; known: {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>How many steps one timed repetition runs (tiny workloads repeat to rise above timer noise).</summary>
+    public static int InnerRepeats(string name) => name == "sgemm-64" ? 200 : name.StartsWith("sgemm", StringComparison.Ordinal) ? 20 : 1;
+
+    private static Tensor[] MlpParameters(Rng rng)
+    {
+        static Tensor U(Rng rng, int fanIn, params int[] shape) => Tensor.Uniform(rng, shape, -1 / Math.Sqrt(fanIn), 1 / Math.Sqrt(fanIn));
+        return [U(rng, 1, 40, 1), U(rng, 1, 40), U(rng, 40, 40, 40), U(rng, 40, 40), U(rng, 40, 1, 40), U(rng, 40, 1)];
+    }
+
+    private static Tensor Mlp(Tensor[] p, Tensor x)
+    {
+        Tensor h = Functional.Linear(x, p[0], p[1]).Relu();
+        h = Functional.Linear(h, p[2], p[3]).Relu();
+        return Functional.Linear(h, p[4], p[5]);
+    }
+
+    private static (Tensor X, Tensor Y) Sinusoid(Rng rng, int n)
+    {
+        double amplitude = rng.NextDouble(0.1, 5.0), phase = rng.NextDouble(0, Math.PI);
+        Tensor x = Tensor.Uniform(rng, [n, 1], -5, 5);
+        return (x, (x - phase).Sin() * amplitude);
+    }
+
+    private static Action MamlSinusoid(bool firstOrder, int threads)
+    {
+        var rng = new Rng(0);
+        Tensor[] p = Leaves(MlpParameters(rng));
+        var adam = new BenchAdam(p, 1e-3);
+        return () =>
+        {
+            Rng[] taskRngs = rng.Split(25);
+            Tensor[] grad = MetaBatch(25, threads, p, t =>
+            {
+                (Tensor xs, Tensor ys) = Sinusoid(taskRngs[t], 10);
+                (Tensor xq, Tensor yq) = Sinusoid(taskRngs[t], 10);
+                Tensor[] g = Autograd.Grad(Functional.MseLoss(Mlp(p, xs), ys), p, createGraph: !firstOrder);
+                Tensor[] fast = p.Zip(g, (w, gw) => w - 0.01 * gw).ToArray();
+                return Functional.MseLoss(Mlp(fast, xq), yq) * (1.0 / 25);
+            });
+            adam.Step(grad);
+        };
+    }
+
+    private static Tensor[] ConvParameters(Rng rng, int ways)
+    {
+        var p = new List<Tensor>();
+        int cin = 1;
+        for (int i = 0; i < 4; i++)
+        {
+            double b = 1 / Math.Sqrt(cin * 9);
+            p.AddRange([Tensor.Uniform(rng, [64, cin, 3, 3], -b, b), Tensor.Zeros(64), Tensor.Ones(64), Tensor.Zeros(64)]);
+            cin = 64;
+        }
+        if (ways > 0)
+        {
+            p.AddRange([Tensor.Uniform(rng, [ways, 64], -0.125, 0.125), Tensor.Zeros(ways)]);
+        }
+        return Leaves(p.ToArray());
+    }
+
+    private static Tensor ConvNet(Tensor[] p, Tensor x, bool head = true)
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            x = Functional.Conv2d(x, p[4 * i], p[4 * i + 1], padding: 1);
+            x = Functional.BatchNorm(x, p[4 * i + 2], p[4 * i + 3]);
+            x = Functional.MaxPool2d(x.Relu(), 2);
+        }
+        x = x.Flatten(1);
+        return head ? Functional.Linear(x, p[16], p[17]) : x;
+    }
+
+    private static Action MamlOmniglot(bool firstOrder, int threads)
+    {
+        var rng = new Rng(0);
+        Tensor[] p = ConvParameters(rng, 5);
+        var adam = new BenchAdam(p, 1e-3);
+        int[] ys = Enumerable.Range(0, 5).ToArray();
+        int[] yq = Enumerable.Range(0, 75).Select(i => i / 15).ToArray();
+        return () =>
+        {
+            Rng[] taskRngs = rng.Split(32);
+            Tensor[] grad = MetaBatch(32, threads, p, t =>
+            {
+                Tensor xs = Tensor.Uniform(taskRngs[t], [5, 1, 28, 28]), xq = Tensor.Uniform(taskRngs[t], [75, 1, 28, 28]);
+                Tensor[] g = Autograd.Grad(Functional.CrossEntropy(ConvNet(p, xs), ys), p, createGraph: !firstOrder);
+                Tensor[] fast = p.Zip(g, (w, gw) => w - 0.4 * gw).ToArray();
+                return Functional.CrossEntropy(ConvNet(fast, xq), yq) * (1.0 / 32);
+            });
+            adam.Step(grad);
+        };
+    }
+
+    private static Action ProtoNet()
+    {
+        var rng = new Rng(0);
+        Tensor[] p = ConvParameters(rng, 0);
+        var adam = new BenchAdam(p, 1e-3);
+        const int Ways = 60, Shots = 5, Queries = 5;
+        int[] yq = Enumerable.Range(0, Ways * Queries).Select(i => i / Queries).ToArray();
+        return () =>
+        {
+            Tensor x = Tensor.Uniform(rng, [Ways * (Shots + Queries), 1, 28, 28]);
+            Tensor z = ConvNet(p, x, head: false).Reshape(Ways, Shots + Queries, -1);
+            Tensor prototypes = z.Slice(1, 0, Shots).Mean(1);
+            Tensor q = z.Slice(1, Shots, Queries).Reshape(Ways * Queries, -1);
+            Tensor logits = -(q.Unsqueeze(1) - prototypes.Unsqueeze(0)).Square().Sum(-1);
+            adam.Step(Autograd.Grad(Functional.CrossEntropy(logits, yq), p));
+        };
+    }
+
+    private static Action ReptileSinusoid()
+    {
+        var rng = new Rng(0);
+        Tensor[] p = MlpParameters(rng);
+        return () =>
+        {
+            (Tensor xs, Tensor ys) = Sinusoid(rng, 10);
+            Tensor[] fast = Leaves(p);
+            for (int s = 0; s < 32; s++)
+            {
+                Tensor[] g = Autograd.Grad(Functional.MseLoss(Mlp(fast, xs), ys), fast);
+                fast = Leaves(fast.Zip(g, (w, gw) => w - 0.02 * gw).ToArray());
+            }
+            p = p.Zip(fast, (w, f) => w + 0.1 * (f - w)).ToArray();
+        };
+    }
+
+    private static Action Sgemm(int n)
+    {
+        var rng = new Random(0);
+        float[] a = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] b = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var c = new float[n * n];
+        return () => Gemm.Multiply<float>(false, false, n, n, n, a, b, c);
+    }
+
+    /// <summary>Runs <paramref name="tasks"/> task losses on <paramref name="threads"/> workers and sums their gradients in task order.</summary>
+    private static Tensor[] MetaBatch(int tasks, int threads, Tensor[] p, Func<int, Tensor> taskLoss)
+    {
+        var grads = new Tensor[tasks][];
+        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => grads[t] = Autograd.Grad(taskLoss(t), p));
+        Tensor[] total = grads[0];
+        for (int t = 1; t < tasks; t++)
+        {
+            total = total.Zip(grads[t], (a, b) => a + b).ToArray();
+        }
+        return total;
+    }
+
+    private static Tensor[] Leaves(Tensor[] p) => p.Select(t => t.Detach().SetRequiresGrad()).ToArray();
+}

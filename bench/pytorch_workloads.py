@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""PyTorch side of the MetaLearn side-by-side benchmark (bench/compare-pytorch.sh runs it).
+
+Each workload is written the way learn2learn users write it: a Python loop over the tasks of a
+meta-batch, torch.autograd.grad(create_graph=True) for the inner step. Prints one JSON line:
+{"workload": ..., "threads": ..., "ms": [per-repetition times], "rss_mb": peak RSS}.
+
+usage: pytorch_workloads.py WORKLOAD REPS THREADS
+"""
+import json
+import math
+import resource
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+
+
+def mlp_params():
+    def linear(i, o):
+        b = 1 / math.sqrt(i)
+        return [torch.empty(o, i).uniform_(-b, b).requires_grad_(), torch.empty(o).uniform_(-b, b).requires_grad_()]
+    return linear(1, 40) + linear(40, 40) + linear(40, 1)
+
+
+def mlp(p, x):
+    x = F.relu(F.linear(x, p[0], p[1]))
+    x = F.relu(F.linear(x, p[2], p[3]))
+    return F.linear(x, p[4], p[5])
+
+
+def sinusoid(n):
+    amp, phase = torch.empty(1).uniform_(0.1, 5.0), torch.empty(1).uniform_(0, math.pi)
+    x = torch.empty(n, 1).uniform_(-5, 5)
+    return x, amp * torch.sin(x - phase)
+
+
+def maml_sinusoid(first_order):
+    p = mlp_params()
+    opt = torch.optim.Adam(p, lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        total = 0.0
+        for _ in range(25):
+            xs, ys = sinusoid(10)
+            xq, yq = sinusoid(10)
+            g = torch.autograd.grad(F.mse_loss(mlp(p, xs), ys), p, create_graph=not first_order)
+            fast = [w - 0.01 * gw for w, gw in zip(p, g)]
+            loss = F.mse_loss(mlp(fast, xq), yq) / 25
+            loss.backward()
+            total += loss.item()
+        opt.step()
+    return step
+
+
+def conv_params(ways):
+    p = []
+    cin = 1
+    for _ in range(4):
+        b = 1 / math.sqrt(cin * 9)
+        p += [torch.empty(64, cin, 3, 3).uniform_(-b, b).requires_grad_(), torch.zeros(64).requires_grad_(),
+              torch.ones(64).requires_grad_(), torch.zeros(64).requires_grad_()]
+        cin = 64
+    if ways:
+        b = 1 / math.sqrt(64)
+        p += [torch.empty(ways, 64).uniform_(-b, b).requires_grad_(), torch.zeros(ways).requires_grad_()]
+    return p
+
+
+def convnet(p, x, head=True):
+    for i in range(4):
+        w, b, gamma, beta = p[4 * i:4 * i + 4]
+        x = F.conv2d(x, w, b, padding=1)
+        x = F.batch_norm(x, None, None, gamma, beta, training=True)
+        x = F.max_pool2d(F.relu(x), 2)
+    x = x.flatten(1)
+    return F.linear(x, p[16], p[17]) if head else x
+
+
+def maml_omniglot(first_order):
+    p = conv_params(5)
+    opt = torch.optim.Adam(p, lr=1e-3)
+    ys = torch.arange(5)
+    yq = torch.arange(5).repeat_interleave(15)
+
+    def step():
+        opt.zero_grad()
+        for _ in range(32):
+            xs, xq = torch.rand(5, 1, 28, 28), torch.rand(75, 1, 28, 28)
+            g = torch.autograd.grad(F.cross_entropy(convnet(p, xs), ys), p, create_graph=not first_order)
+            fast = [w - 0.4 * gw for w, gw in zip(p, g)]
+            (F.cross_entropy(convnet(fast, xq), yq) / 32).backward()
+        opt.step()
+    return step
+
+
+def protonet():
+    p = conv_params(0)
+    opt = torch.optim.Adam(p, lr=1e-3)
+    ways, shots, queries = 60, 5, 5
+    yq = torch.arange(ways).repeat_interleave(queries)
+
+    def step():
+        opt.zero_grad()
+        x = torch.rand(ways * (shots + queries), 1, 28, 28)
+        z = convnet(p, x, head=False).view(ways, shots + queries, -1)
+        protos = z[:, :shots].mean(1)
+        q = z[:, shots:].reshape(ways * queries, -1)
+        logits = -((q.unsqueeze(1) - protos.unsqueeze(0)) ** 2).sum(-1)
+        F.cross_entropy(logits, yq).backward()
+        opt.step()
+    return step
+
+
+def reptile_sinusoid():
+    p = mlp_params()
+
+    def step():
+        xs, ys = sinusoid(10)
+        fast = [w.detach().clone().requires_grad_() for w in p]
+        inner = torch.optim.SGD(fast, lr=0.02)
+        for _ in range(32):
+            inner.zero_grad()
+            F.mse_loss(mlp(fast, xs), ys).backward()
+            inner.step()
+        with torch.no_grad():
+            for w, f in zip(p, fast):
+                w.add_(0.1 * (f - w))
+    return step
+
+
+def sgemm(n):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+
+    def step():
+        torch.mm(a, b)
+    return step
+
+
+WORKLOADS = {
+    "maml-sinusoid-2nd": lambda: maml_sinusoid(False),
+    "maml-sinusoid-1st": lambda: maml_sinusoid(True),
+    "maml-omniglot-2nd": lambda: maml_omniglot(False),
+    "maml-omniglot-1st": lambda: maml_omniglot(True),
+    "protonet-60w5s": protonet,
+    "reptile-sinusoid": reptile_sinusoid,
+    "sgemm-64": lambda: sgemm(64),
+    "sgemm-256": lambda: sgemm(256),
+    "sgemm-1024": lambda: sgemm(1024),
+}
+
+
+def main():
+    name, reps, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    torch.set_num_threads(threads)
+    step = WORKLOADS[name]()
+    inner = 200 if name.startswith("sgemm-64") else 20 if name.startswith("sgemm") else 1
+    warm, n = time.perf_counter(), 0
+    while n < 3 or time.perf_counter() - warm < 2:  # warm-up: at least 3 steps and 2 seconds, as on the .NET side
+        step()
+        n += 1
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            step()
+        times.append((time.perf_counter() - t0) * 1000 / inner)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"workload": name, "threads": threads, "ms": times, "rss_mb": rss}))
+
+
+if __name__ == "__main__":
+    main()
