@@ -23,6 +23,8 @@ for (int i = 0; i < 3 || warm.Elapsed.TotalSeconds < 2; i++)
 {
     step();
 }
+long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+int gcBefore = GC.CollectionCount(0);
 var times = new List<double>();
 for (int r = 0; r < reps; r++)
 {
@@ -34,5 +36,8 @@ for (int r = 0; r < reps; r++)
     times.Add(clock.Elapsed.TotalMilliseconds / inner);
 }
 double rss = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
-Console.WriteLine(JsonSerializer.Serialize(new { workload = name, threads, ms = times, rss_mb = rss }));
+// Bytes allocated per step is deterministic, unlike time on a shared machine: the metric to watch for per-op overhead.
+double allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024.0 * 1024.0) / (reps * inner);
+double gcs = (GC.CollectionCount(0) - gcBefore) / (double)(reps * inner);
+Console.WriteLine(JsonSerializer.Serialize(new { workload = name, threads, ms = times, rss_mb = rss, alloc_mb_per_step = allocatedMb, gen0_per_step = gcs }));
 return 0;

@@ -230,6 +230,43 @@ public static class Binary
         public static void Invoke<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < d.Length; i++) d[i] = x >= y[i] ? T.One : T.Zero; }
     }
 
+    /// <summary>x where y &gt; 0, else 0: ReLU's backward rule (the gradient x masked by the input y) in one pass.</summary>
+    public readonly struct MaskByPositive : IBinaryOperator
+    {
+        /// <inheritdoc/>
+        public static void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && d.Length >= Vector<T>.Count)
+            {
+                for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    var mask = Vector.GreaterThan(new Vector<T>(y.Slice(i)), Vector<T>.Zero);
+                    Vector.ConditionalSelect(mask, new Vector<T>(x.Slice(i)), Vector<T>.Zero).CopyTo(d.Slice(i));
+                }
+            }
+            for (; i < d.Length; i++)
+            {
+                d[i] = y[i] > T.Zero ? x[i] : T.Zero;
+            }
+        }
+
+        /// <inheritdoc/>
+        public static void Invoke<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (y > T.Zero)
+            {
+                x.CopyTo(d);
+            }
+            else
+            {
+                d.Clear();
+            }
+        }
+        /// <inheritdoc/>
+        public static void Invoke<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> { for (int i = 0; i < d.Length; i++) d[i] = y[i] > T.Zero ? x : T.Zero; }
+    }
+
     /// <summary>1 where x == y.</summary>
     public readonly struct EqualTo : IBinaryOperator
     {

@@ -80,7 +80,7 @@ public static class Autograd
             }
         }
 
-        var targets = new HashSet<Tensor>(inputs, ReferenceEqualityComparer.Instance);
+        var targets = new HashSet<Tensor>(inputs, TensorIdentity.Instance);
         Dictionary<Tensor, Tensor> grads = Run(outputs, gradOutputs, targets, createGraph, retainGraph ?? createGraph);
 
         var result = new Tensor[inputs.Count];
@@ -144,17 +144,17 @@ public static class Autograd
         }
 
         List<Tensor> order = TopologicalOrder(outputs);
-        var reaches = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var reaches = new HashSet<Tensor>(TensorIdentity.Instance);
         foreach (Tensor t in order)
         {
             bool isTarget = targets is null ? t.IsLeaf && t.RequiresGrad : targets.Contains(t);
-            if (isTarget || (t.Creator is { } fn && Array.Exists(fn.Inputs, reaches.Contains)))
+            if (isTarget || (t.Creator is { } fn && AnyIn(fn.Inputs, reaches)))
             {
                 reaches.Add(t);
             }
         }
 
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var grads = new Dictionary<Tensor, Tensor>(TensorIdentity.Instance);
         using Scope mode = createGraph ? EnableGrad() : NoGrad();
         for (int k = 0; k < outputs.Count; k++)
         {
@@ -257,6 +257,18 @@ public static class Autograd
         return grads;
     }
 
+    private static bool AnyIn(Tensor[] tensors, HashSet<Tensor> set)
+    {
+        foreach (Tensor t in tensors)
+        {
+            if (set.Contains(t))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor t, Tensor g)
     {
         grads[t] = grads.TryGetValue(t, out Tensor? existing) ? existing + g : g;
@@ -285,7 +297,7 @@ public static class Autograd
     private static List<Tensor> TopologicalOrder(IReadOnlyList<Tensor> outputs)
     {
         var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var visited = new HashSet<Tensor>(TensorIdentity.Instance);
         var stack = new Stack<(Tensor Node, int NextChild)>();
         foreach (Tensor output in outputs)
         {
@@ -335,5 +347,15 @@ public static class Autograd
 
         /// <summary>Leaves the scope.</summary>
         public void Dispose() => _exit?.Invoke();
+    }
+
+    /// <summary>Reference equality with the tensor's cheap <see cref="Tensor.IdentityHash"/>.</summary>
+    private sealed class TensorIdentity : IEqualityComparer<Tensor>
+    {
+        public static readonly TensorIdentity Instance = new();
+
+        public bool Equals(Tensor? x, Tensor? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(Tensor t) => t.IdentityHash;
     }
 }

@@ -36,7 +36,8 @@ public sealed partial class Tensor
     public static Tensor OnesLike(Tensor like) => Full(like._shape, 1.0, like.DType);
 
     /// <summary>A rank-0 tensor holding <paramref name="value"/>.</summary>
-    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+    public static Tensor Scalar(double value, DType dtype = DType.Float32)
+        => new(dtype == DType.Float32 ? new[] { (float)value } : new[] { value }, [], dtype);
 
     /// <summary>The values start, start + step, ... below end, as a 1-D tensor (like <c>torch.arange</c>).</summary>
     public static Tensor Arange(double start, double end, double step = 1.0, DType dtype = DType.Float32)
@@ -84,8 +85,19 @@ public sealed partial class Tensor
         return FromArray(values, shape).To(dtype);
     }
 
-    /// <summary>An uninitialised-by-contract (zeroed) tensor for an op to write its result into.</summary>
-    internal static Tensor Empty(int[] shape, DType dtype) => new(Allocate(dtype, Shapes.Size(shape)), shape, dtype);
+    /// <summary>
+    /// An uninitialised tensor for an op that writes every element; takes ownership of <paramref name="shape"/>.
+    /// Skipping the zeroing matters: fresh-memory zeroing was a fifth of a small-model meta-step.
+    /// </summary>
+    internal static Tensor Empty(int[] shape, DType dtype)
+    {
+        int count = Shapes.Size(shape);
+        Array data = dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(count) : GC.AllocateUninitializedArray<double>(count);
+        return new Tensor(data, shape, dtype);
+    }
+
+    /// <summary>A zeroed tensor for an op that writes only some elements; takes ownership of <paramref name="shape"/>.</summary>
+    internal static Tensor ZeroedEmpty(int[] shape, DType dtype) => new(Allocate(dtype, Shapes.Size(shape)), shape, dtype);
 
     private static Tensor FromArrayCore(Array copy, int length, int[] shape, DType dtype)
     {

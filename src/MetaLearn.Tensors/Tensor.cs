@@ -13,6 +13,7 @@ namespace MetaLearn.Tensors;
 /// </remarks>
 public sealed partial class Tensor
 {
+    [ThreadStatic] private static int t_nextHash;
     private readonly int[] _shape;
     private bool _requiresGrad;
 
@@ -22,7 +23,14 @@ public sealed partial class Tensor
         _shape = shape;
         DType = dtype;
         Count = Shapes.Size(shape);
+        IdentityHash = ++t_nextHash * -1640531535; // spread a per-thread counter (golden-ratio multiplier)
     }
+
+    /// <summary>
+    /// A hash for identity-keyed sets in graph walks. Equality stays reference equality; this only avoids
+    /// the object-header hash that RuntimeHelpers.GetHashCode would install on every tensor walked.
+    /// </summary>
+    internal int IdentityHash { get; }
 
     /// <summary>The dimensions, outermost first. Empty for a scalar.</summary>
     public ReadOnlySpan<int> Shape => _shape;

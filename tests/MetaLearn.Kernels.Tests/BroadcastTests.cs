@@ -21,6 +21,20 @@ public class BroadcastTests
         }
     }
 
+    [Fact]
+    public void ReluMaskMatchesAScalarLoopForEveryLength()
+    {
+        var rng = new Random(2);
+        for (int n = 0; n <= 257; n++)
+        {
+            double[] g = Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray();
+            double[] x = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? 0.0 : rng.NextDouble() - 0.5).ToArray();
+            var d = new double[n];
+            Binary.MaskByPositive.Invoke<double>(g, x, d);
+            Assert.Equal(g.Zip(x, (a, b) => b > 0 ? a : 0.0), d);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { 2, 3, 4 }, new[] { 2, 3, 4 }, new[] { 2, 3, 4 })]
     [InlineData(new[] { 2, 3, 4 }, new[] { 1, 3, 1 }, new[] { 2, 3, 4 })]

@@ -39,7 +39,7 @@ internal sealed class ScatterAdd(Tensor source, int dim, int[] index) : Function
     {
         (int outer, int n, int inner) = Shapes.Split(shape, dim);
         int m = source.Shape[dim];
-        Tensor y = Tensor.Empty(shape, source.DType);
+        Tensor y = Tensor.ZeroedEmpty((int[])shape.Clone(), source.DType);
         if (source.DType == DType.Float32)
         {
             Layout.ScatterAdd<float>(source.Span<float>(), outer, m, inner, index, n, y.Span<float>());

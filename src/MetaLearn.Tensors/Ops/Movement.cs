@@ -95,7 +95,7 @@ internal sealed class Pad(Tensor x, int dim, int start) : Function(x)
         (int outer, int n, int inner) = Shapes.Split(x.Shape, dim);
         int[] shape = x.ShapeArray.ToArray();
         shape[dim] = total;
-        Tensor y = Tensor.Empty(shape, x.DType);
+        Tensor y = Tensor.ZeroedEmpty(shape, x.DType);
         if (x.DType == DType.Float32)
         {
             Layout.CopyBlock<float>(x.Span<float>(), outer, n, 0, y.Span<float>(), total, start, n, inner);

@@ -75,8 +75,23 @@ internal sealed class Relu(Tensor x) : Function(x)
 
     public static Tensor Apply(Tensor x) => Graph.Record(Compute.Unary<K.Unary.Relu>(x), "relu", Graph.Needs(x) ? new Relu(x) : null);
 
-    // The step mask is a constant: relu'' is 0 almost everywhere.
-    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g * Compute.Unary<K.Unary.Step>(Inputs[0])];
+    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [ReluMask.Apply(g, Inputs[0])];
+}
+
+/// <summary>
+/// ReLU's backward rule fused into one pass: <c>g</c> where the (constant) input is positive, else 0.
+/// It is linear in <c>g</c>, so its own backward is itself (relu'' is 0 almost everywhere).
+/// </summary>
+internal sealed class ReluMask(Tensor g, Tensor input) : Function(g)
+{
+    private readonly Tensor _input = input.Detach();
+
+    public override string Name => "relu_backward";
+
+    public static Tensor Apply(Tensor g, Tensor input)
+        => Graph.Record(Compute.Binary<K.Binary.MaskByPositive>("relu_backward", g, input), "relu_backward", Graph.Needs(g) ? new ReluMask(g, input) : null);
+
+    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [Apply(g, _input)];
 }
 
 internal sealed class Sigmoid(Tensor x) : Function(x)

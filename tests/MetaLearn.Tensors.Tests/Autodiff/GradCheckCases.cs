@@ -69,6 +69,7 @@ public static class GradCheckCases
         new("cos", x => x[0].Cos() * x[0], () => [R(120, 6) * 2.0]),
         new("abs", x => x[0].Abs() * x[0], () => [AwayFromZero(25, 6)]),
         new("relu", x => x[0].Relu() * x[0], () => [AwayFromZero(26, 6)]),
+        new("relu_backward (fused mask)", x => ReluMask.Apply(x[0], AwayFromZero(121, 6)).Square(), () => [R(122, 6)]),
         new("sigmoid", x => x[0].Sigmoid(), () => [R(27, 6)]),
         new("tanh", x => x[0].Tanh(), () => [R(28, 6)]),
         new("softplus", x => x[0].Softplus(), () => [R(29, 6) * 3.0]),
