@@ -39,19 +39,30 @@ public static class Functional
             throw new ArgumentException($"conv2d: bias {Shapes.Format(bias.Shape)} must be [{weight.Shape[0]}], one per output channel.");
         }
         WindowGeometry g = Geometry("conv2d", x, weight.Shape[2], weight.Shape[3], stride, padding);
-        int outChannels = weight.Shape[0];
-        Tensor columns = Im2Col.Apply(x, g);
-        Tensor y = MatMul.Apply(weight.Reshape(outChannels, g.Rows), columns)
-            .Reshape(outChannels, g.Batch, g.OutHeight, g.OutWidth)
-            .Permute(1, 0, 2, 3);
-        return bias is null ? y : y + bias.Reshape(1, outChannels, 1, 1);
+        if (bias is not null)
+        {
+            weight.CheckSameDType("conv2d", bias);
+        }
+        weight.CheckSameDType("conv2d", x);
+        return Conv2dOp.Apply(x, weight, g, bias);
     }
 
     /// <summary>Max over <paramref name="kernelSize"/> windows (stride defaults to the kernel size, no padding, floor mode).</summary>
     public static Tensor MaxPool2d(Tensor x, int kernelSize, int? stride = null)
     {
         WindowGeometry g = PoolGeometry("max_pool2d", x, kernelSize, stride ?? kernelSize, 0);
-        return Im2Col.Apply(x.Reshape(g.Batch, 1, g.Height, g.Width), g).Max(0)
+        int planes = g.Batch, outPlane = g.OutHeight * g.OutWidth;
+        var index = new int[planes * outPlane];
+        if (x.DType == DType.Float32)
+        {
+            Kernels.Pooling.MaxPoolIndices<float>(x.Span<float>(), planes, g.Height, g.Width, kernelSize, g.Stride, index);
+        }
+        else
+        {
+            Kernels.Pooling.MaxPoolIndices<double>(x.Span<double>(), planes, g.Height, g.Width, kernelSize, g.Stride, index);
+        }
+        // The values are a gather of the argmax positions, so the gradient is the Gather/ScatterAdd pair.
+        return Ops.Gather.Apply(x.Reshape(planes, g.Height * g.Width), 1, index, [planes, outPlane])
             .Reshape(x.Shape[0], x.Shape[1], g.OutHeight, g.OutWidth);
     }
 
@@ -87,7 +98,6 @@ public static class Functional
             }
         }
 
-        Tensor mean, variance;
         if (training || statistics is null)
         {
             int n = x.Count / channels;
@@ -95,35 +105,33 @@ public static class Functional
             {
                 throw new ArgumentException($"batch_norm: training mode needs more than one value per channel; got input {Shapes.Format(x.Shape)}.");
             }
-            mean = x.Mean(dims, keepDim: true);
-            variance = (x - mean).Square().Mean(dims, keepDim: true);
+            (Tensor y, Tensor mean, Tensor variance) = BatchNormOp.Apply(
+                x, weight ?? Tensor.Ones([channels], x.DType), bias ?? Tensor.Zeros([channels], x.DType), eps);
             if (statistics is not null)
             {
                 using (Autograd.NoGrad())
                 {
                     double m = statistics.Momentum;
-                    statistics.Mean = statistics.Mean * (1 - m) + mean.Detach().Reshape(channels) * m;
-                    statistics.Variance = statistics.Variance * (1 - m) + variance.Detach().Reshape(channels) * (m * n / (n - 1.0));
+                    statistics.Mean = statistics.Mean * (1 - m) + mean * m;
+                    statistics.Variance = statistics.Variance * (1 - m) + variance * (m * n / (n - 1.0));
                     statistics.BatchesTracked++;
                 }
             }
-        }
-        else
-        {
-            mean = statistics.Mean.Reshape(channelShape);
-            variance = statistics.Variance.Reshape(channelShape);
+            return y;
         }
 
-        Tensor y = (x - mean) / (variance + eps).Sqrt();
+        Tensor scale = (statistics.Variance + eps).Pow(-0.5);
+        Tensor shift = -statistics.Mean * scale;
         if (weight is not null)
         {
-            y *= weight.Reshape(channelShape);
+            scale *= weight;
+            shift *= weight;
         }
         if (bias is not null)
         {
-            y += bias.Reshape(channelShape);
+            shift += bias;
         }
-        return y;
+        return x * scale.Reshape(channelShape) + shift.Reshape(channelShape);
     }
 
     /// <summary>Zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1-p); the identity when not training.</summary>

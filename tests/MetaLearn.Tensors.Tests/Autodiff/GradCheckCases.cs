@@ -111,6 +111,8 @@ public static class GradCheckCases
         // Convolution and pooling.
         new("conv2d pad 1", x => Functional.Conv2d(x[0], x[1], x[2], padding: 1).Square(), () => [R(81, 2, 2, 4, 4), R(82, 3, 2, 3, 3), R(83, 3)]),
         new("conv2d stride 2", x => Functional.Conv2d(x[0], x[1], stride: 2).Tanh(), () => [R(84, 1, 2, 5, 5), R(85, 2, 2, 3, 3)]),
+        new("conv2d_input_grad", x => Conv2dInputGrad.Apply(x[0], x[1], new WindowGeometry(2, 2, 4, 4, 3, 3, 1, 1)).Square(), () => [R(123, 2, 3, 4, 4), R(124, 3, 2, 3, 3)]),
+        new("conv2d_weight_grad", x => Conv2dWeightGrad.Apply(x[0], x[1], new WindowGeometry(2, 2, 5, 5, 3, 3, 2, 1)).Square(), () => [R(125, 2, 2, 5, 5), R(126, 2, 3, 3, 3)]),
         new("im2col", x => Im2Col.Apply(x[0], new WindowGeometry(1, 2, 3, 3, 2, 2, 1, 1)).Square(), () => [R(86, 1, 2, 3, 3)]),
         new("col2im (im2col adjoint)", x => Col2Im.Apply(x[0], new WindowGeometry(1, 2, 3, 3, 2, 2, 1, 1)).Square(), () => [R(87, 8, 16)]),
         new("max_pool2d", x => Functional.MaxPool2d(x[0], 2).Square(), () => [Distinct(88, 2, 2, 4, 5)]),
@@ -118,6 +120,7 @@ public static class GradCheckCases
 
         // Normalisation, dropout.
         new("batch_norm 4d", x => Functional.BatchNorm(x[0], x[1], x[2]).Square(), () => [R(91, 3, 2, 2, 2), R(92, 2), R(93, 2)]),
+        new("batch_norm weight only", x => Functional.BatchNorm(x[0], x[1]).Exp(), () => [R(127, 4, 2, 1, 3), R(128, 2)]),
         new("batch_norm 2d", x => Functional.BatchNorm(x[0]).Tanh(), () => [R(94, 4, 3)]),
         new("batch_norm eval", x => Functional.BatchNorm(x[0], x[1], null, EvalStatistics(), training: false).Square(), () => [R(95, 2, 2, 2, 2), R(96, 2)]),
         new("dropout", x => Functional.Dropout(x[0], 0.4, new Rng(97)).Square(), () => [R(98, 10)]),

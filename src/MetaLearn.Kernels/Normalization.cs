@@ -1,0 +1,105 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace MetaLearn.Kernels;
+
+/// <summary>Batch normalisation over <c>[N, C, S]</c> (S = spatial size, 1 for <c>[N, C]</c> input).</summary>
+public static class Normalization
+{
+    /// <summary>
+    /// Per channel c: the batch mean and biased variance over (n, s), then effectively computes
+    /// <c>y = (x - mean) / sqrt(var + eps) * weight + bias</c>. Two passes (mean, then centred squares) for accuracy.
+    /// </summary>
+    public static void BatchNormForward<T>(
+        ReadOnlySpan<T> x, int batch, int channels, int spatial, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, T eps,
+        Span<T> y, Span<T> mean, Span<T> variance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(batch * spatial);
+        for (int c = 0; c < channels; c++)
+        {
+            T sum = T.Zero;
+            for (int n = 0; n < batch; n++)
+            {
+                sum += TensorPrimitives.Sum(x.Slice((n * channels + c) * spatial, spatial));
+            }
+            T m = sum / count;
+            T squares = T.Zero;
+            for (int n = 0; n < batch; n++)
+            {
+                ReadOnlySpan<T> row = x.Slice((n * channels + c) * spatial, spatial);
+                for (int s = 0; s < row.Length; s++)
+                {
+                    T d = row[s] - m;
+                    squares += d * d;
+                }
+            }
+            T v = squares / count;
+            mean[c] = m;
+            variance[c] = v;
+            T scale = weight[c] / T.Sqrt(v + eps);
+            T shift = bias[c] - m * scale;
+            for (int n = 0; n < batch; n++)
+            {
+                int offset = (n * channels + c) * spatial;
+                Span<T> outRow = y.Slice(offset, spatial);
+                TensorPrimitives.Multiply(x.Slice(offset, spatial), scale, outRow);
+                TensorPrimitives.Add(outRow, shift, outRow);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first-order backward of <see cref="BatchNormForward{T}"/> in one fused pass per channel, with M = N*S:
+    /// <c>dbias = sum(dy)</c>, <c>dweight = sum(dy * xhat)</c>,
+    /// <c>dx = weight * invstd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))</c>, where <c>xhat = (x - mean) * invstd</c>.
+    /// </summary>
+    public static void BatchNormBackward<T>(
+        ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spatial, ReadOnlySpan<T> weight,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> dx, Span<T> dweight, Span<T> dbias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(batch * spatial);
+        for (int c = 0; c < channels; c++)
+        {
+            T m = mean[c], invStd = T.One / T.Sqrt(variance[c] + eps);
+            T sumDy = T.Zero, sumDyXhat = T.Zero;
+            for (int n = 0; n < batch; n++)
+            {
+                int offset = (n * channels + c) * spatial;
+                ReadOnlySpan<T> xr = x.Slice(offset, spatial), gr = dy.Slice(offset, spatial);
+                sumDy += TensorPrimitives.Sum(gr);
+                for (int s = 0; s < spatial; s++)
+                {
+                    sumDyXhat += gr[s] * (xr[s] - m);
+                }
+            }
+            sumDyXhat *= invStd;
+            if (!dbias.IsEmpty)
+            {
+                dbias[c] = sumDy;
+            }
+            if (!dweight.IsEmpty)
+            {
+                dweight[c] = sumDyXhat;
+            }
+            if (dx.IsEmpty)
+            {
+                continue;
+            }
+            T scale = weight[c] * invStd / count;
+            T meanTerm = sumDy;
+            T xhatTerm = sumDyXhat * invStd; // multiplies (x - mean)
+            for (int n = 0; n < batch; n++)
+            {
+                int offset = (n * channels + c) * spatial;
+                ReadOnlySpan<T> xr = x.Slice(offset, spatial), gr = dy.Slice(offset, spatial);
+                Span<T> dr = dx.Slice(offset, spatial);
+                for (int s = 0; s < spatial; s++)
+                {
+                    dr[s] = scale * (count * gr[s] - meanTerm - (xr[s] - m) * xhatTerm);
+                }
+            }
+        }
+    }
+}
