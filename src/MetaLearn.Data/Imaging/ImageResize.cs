@@ -28,7 +28,8 @@ public static class ImageResize
                 $"ImageResize.Area: buffers of {source.Length} -> {destination.Length} floats do not match {channels}x{inHeight}x{inWidth} -> {channels}x{outHeight}x{outWidth}.");
         }
         AxisWeights rows = Weights(inHeight, outHeight), cols = Weights(inWidth, outWidth);
-        var rowBuffer = new float[inWidth];
+        // Accumulate in double so weights that sum to 1 give exactly 1 for a full pixel after rounding to float.
+        var rowBuffer = new double[inWidth];
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> plane = source.Slice(c * inHeight * inWidth, inHeight * inWidth);
@@ -38,7 +39,7 @@ public static class ImageResize
                 // Blend the covered input rows into one row, then blend its covered columns.
                 Array.Clear(rowBuffer);
                 int y0 = rows.Start[oy];
-                float[] wy = rows.Weights[oy];
+                double[] wy = rows.Weights[oy];
                 for (int k = 0; k < wy.Length; k++)
                 {
                     ReadOnlySpan<float> inRow = plane.Slice((y0 + k) * inWidth, inWidth);
@@ -50,13 +51,13 @@ public static class ImageResize
                 for (int ox = 0; ox < outWidth; ox++)
                 {
                     int x0 = cols.Start[ox];
-                    float[] wx = cols.Weights[ox];
-                    float sum = 0;
+                    double[] wx = cols.Weights[ox];
+                    double sum = 0;
                     for (int k = 0; k < wx.Length; k++)
                     {
                         sum += wx[k] * rowBuffer[x0 + k];
                     }
-                    outPlane[(oy * outWidth) + ox] = sum;
+                    outPlane[(oy * outWidth) + ox] = (float)sum;
                 }
             }
         }
@@ -73,22 +74,22 @@ public static class ImageResize
     private static AxisWeights Weights(int inSize, int outSize) => Cache.GetOrAdd((inSize, outSize), key => AxisWeights.Build(key.In, key.Out));
 
     /// <summary>For each output index: the first input index it covers and the normalised weight of each covered input.</summary>
-    private sealed record AxisWeights(int[] Start, float[][] Weights)
+    private sealed record AxisWeights(int[] Start, double[][] Weights)
     {
         public static AxisWeights Build(int inSize, int outSize)
         {
             double scale = (double)inSize / outSize;
             var start = new int[outSize];
-            var weights = new float[outSize][];
+            var weights = new double[outSize][];
             for (int o = 0; o < outSize; o++)
             {
                 double lo = o * scale, hi = (o + 1) * scale;
                 int first = (int)Math.Floor(lo), last = Math.Min(inSize, (int)Math.Ceiling(hi));
-                var w = new List<float>();
+                var w = new List<double>();
                 for (int i = first; i < last; i++)
                 {
                     double overlap = Math.Min(hi, i + 1) - Math.Max(lo, i);
-                    w.Add((float)(overlap / scale));
+                    w.Add(overlap / scale);
                 }
                 start[o] = first;
                 weights[o] = [.. w];
