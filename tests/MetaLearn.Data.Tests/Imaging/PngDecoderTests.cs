@@ -1,0 +1,129 @@
+using MetaLearn.Data;
+using MetaLearn.Tensors;
+
+namespace MetaLearn.Data.Tests.Imaging;
+
+public class PngDecoderTests
+{
+    public static TheoryData<PngColorType, int> AllFormats()
+    {
+        var data = new TheoryData<PngColorType, int>();
+        foreach (int d in new[] { 1, 2, 4, 8, 16 })
+        {
+            data.Add(PngColorType.Gray, d);
+        }
+        foreach (int d in new[] { 1, 2, 4, 8 })
+        {
+            data.Add(PngColorType.Palette, d);
+        }
+        foreach (var ct in new[] { PngColorType.Rgb, PngColorType.GrayAlpha, PngColorType.Rgba })
+        {
+            data.Add(ct, 8);
+            data.Add(ct, 16);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllFormats))]
+    public void RoundTripsEveryFilterSizeAndInterlace(PngColorType colorType, int depth)
+    {
+        var rng = new Rng(((ulong)colorType * 100) + (ulong)depth);
+        int channels = colorType switch { PngColorType.Gray or PngColorType.Palette => 1, PngColorType.GrayAlpha => 2, PngColorType.Rgb => 3, _ => 4 };
+        // Odd sizes leave partial bytes at row ends and empty Adam7 passes (1x1 has only pass 1).
+        foreach (var (w, h) in new[] { (13, 7), (1, 1), (3, 2), (9, 17) })
+        {
+            foreach (int filter in new[] { 0, 1, 2, 3, 4, -1 })
+            {
+                foreach (bool interlace in new[] { false, true })
+                {
+                    int max = (1 << depth) - 1;
+                    int entries = colorType == PngColorType.Palette ? Math.Min(max + 1, 7) : 0;
+                    var samples = new ushort[w * h * channels];
+                    for (int i = 0; i < samples.Length; i++)
+                    {
+                        samples[i] = (ushort)rng.NextInt(colorType == PngColorType.Palette ? entries : max + 1);
+                    }
+                    byte[]? palette = null;
+                    if (colorType == PngColorType.Palette)
+                    {
+                        palette = new byte[entries * 3];
+                        for (int i = 0; i < palette.Length; i++)
+                        {
+                            palette[i] = (byte)rng.NextInt(256);
+                        }
+                    }
+                    byte[] png = PngTestEncoder.Encode(w, h, colorType, depth, samples, filter, interlace, palette);
+                    PngImage image = PngDecoder.Decode(png, "test.png");
+
+                    string what = $"{colorType}/{depth} {w}x{h} filter {filter} interlace {interlace}";
+                    Assert.True(image.Width == w && image.Height == h, what);
+                    Assert.Equal(interlace, image.Interlaced);
+                    ushort[] expected = palette is null ? samples : ExpandPalette(samples, palette);
+                    Assert.True(expected.AsSpan().SequenceEqual(image.Samples), what);
+                    Assert.Equal(palette is null ? depth : 8, image.BitDepth);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void PaletteWithTransparencyBecomesRgba()
+    {
+        byte[] palette = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+        ushort[] indices = [0, 1, 2, 1];
+        // Only two alpha values: entry 2 is past the end of tRNS, so it is opaque.
+        byte[] png = PngTestEncoder.Encode(2, 2, PngColorType.Palette, 2, indices, palette: palette, trns: [0, 128]);
+        PngImage image = PngDecoder.Decode(png);
+        Assert.Equal(4, image.Channels);
+        ushort[] expected = [10, 20, 30, 0, 40, 50, 60, 128, 70, 80, 90, 255, 40, 50, 60, 128];
+        Assert.Equal(expected, image.Samples.ToArray());
+    }
+
+    [Fact]
+    public void GrayColorKeyBecomesAlpha()
+    {
+        ushort[] gray = [0, 5, 5, 15];
+        byte[] png = PngTestEncoder.Encode(2, 2, PngColorType.Gray, 4, gray, trns: [0, 5]);
+        PngImage image = PngDecoder.Decode(png);
+        Assert.Equal(2, image.Channels);
+        Assert.Equal(new ushort[] { 0, 15, 5, 0, 5, 0, 15, 15 }, image.Samples.ToArray());
+    }
+
+    [Fact]
+    public void RgbColorKeyBecomesAlpha()
+    {
+        ushort[] rgb = [1, 2, 3, 4, 5, 6];
+        byte[] png = PngTestEncoder.Encode(2, 1, PngColorType.Rgb, 16, rgb, trns: [0, 4, 0, 5, 0, 6]);
+        PngImage image = PngDecoder.Decode(png);
+        Assert.Equal(new ushort[] { 1, 2, 3, 65535, 4, 5, 6, 0 }, image.Samples.ToArray());
+    }
+
+    [Fact]
+    public void ToGrayAndToRgbPlanesNormalise()
+    {
+        ushort[] rgb = [255, 0, 0, 0, 0, 255];
+        PngImage image = PngDecoder.Decode(PngTestEncoder.Encode(2, 1, PngColorType.Rgb, 8, rgb));
+        float[] gray = image.ToGray();
+        Assert.Equal(0.299f, gray[0], 5);
+        Assert.Equal(0.114f, gray[1], 5);
+        Assert.Equal(new float[] { 1, 0, 0, 0, 0, 1 }, image.ToRgbPlanes());
+
+        PngImage bits = PngDecoder.Decode(PngTestEncoder.Encode(3, 1, PngColorType.Gray, 2, [0, 1, 3]));
+        Assert.Equal(new float[] { 0, 1 / 3f, 1 }, bits.ToGray());
+        Assert.Equal(3, bits[2, 0]);
+    }
+
+    private static ushort[] ExpandPalette(ushort[] indices, byte[] palette)
+    {
+        var result = new ushort[indices.Length * 3];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                result[(3 * i) + c] = palette[(3 * indices[i]) + c];
+            }
+        }
+        return result;
+    }
+}
