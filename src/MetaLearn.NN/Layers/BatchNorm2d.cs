@@ -47,7 +47,7 @@ public sealed class BatchNorm2d : Module
         _statistics = Enumerable.Range(0, tracked).Select(_ => new BatchNormStatistics(channels, dtype, momentum)).ToArray();
         if (affine)
         {
-            OwnParameters = ParameterSet.Of(("weight", Tensor.Ones([channels], dtype)), ("bias", Tensor.Zeros([channels], dtype)));
+            OwnParameters = ParameterSet.Of(("weight", Tensor.Ones([channels], dtype)), ("bias", Tensor.Zeros([channels], dtype))).AsLeaves();
         }
     }
 

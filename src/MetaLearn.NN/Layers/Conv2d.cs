@@ -28,7 +28,7 @@ public sealed class Conv2d : Module
         Padding = padding;
         HasBias = bias;
         ParameterSet p = ParameterSet.Of(("weight", Init.DefaultWeight(rng, [outChannels, inChannels, kernelSize, kernelSize], dtype)));
-        OwnParameters = bias ? p.With("bias", Init.DefaultBias(rng, outChannels, inChannels * kernelSize * kernelSize, dtype)) : p;
+        OwnParameters = (bias ? p.With("bias", Init.DefaultBias(rng, outChannels, inChannels * kernelSize * kernelSize, dtype)) : p).AsLeaves();
     }
 
     /// <summary>Input channels.</summary>

@@ -17,7 +17,7 @@ public sealed class FiLM : Module
             throw new ArgumentOutOfRangeException(nameof(features), $"FiLM: features must be positive; got {features}.");
         }
         Features = features;
-        OwnParameters = ParameterSet.Of(("scale", Tensor.Ones([features], dtype)), ("shift", Tensor.Zeros([features], dtype)));
+        OwnParameters = ParameterSet.Of(("scale", Tensor.Ones([features], dtype)), ("shift", Tensor.Zeros([features], dtype))).AsLeaves();
     }
 
     /// <summary>Number of modulated channels.</summary>

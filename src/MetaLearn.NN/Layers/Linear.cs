@@ -20,7 +20,7 @@ public sealed class Linear : Module
         OutFeatures = outFeatures;
         HasBias = bias;
         ParameterSet p = ParameterSet.Of(("weight", Init.DefaultWeight(rng, [outFeatures, inFeatures], dtype)));
-        OwnParameters = bias ? p.With("bias", Init.DefaultBias(rng, outFeatures, inFeatures, dtype)) : p;
+        OwnParameters = (bias ? p.With("bias", Init.DefaultBias(rng, outFeatures, inFeatures, dtype)) : p).AsLeaves();
     }
 
     /// <summary>Input features.</summary>
