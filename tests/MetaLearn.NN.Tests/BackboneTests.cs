@@ -1,0 +1,56 @@
+namespace MetaLearn.NN.Tests;
+
+public class BackboneTests
+{
+    [Fact]
+    public void OmniglotConvNetMapsTwentyEightPixelImagesToWays()
+    {
+        Backbone net = Backbones.OmniglotConvNet(5, new Rng(0));
+        Assert.Equal([3, 5], net.Forward(Tensor.Normal(new Rng(1), [3, 1, 28, 28])).Shape.ToArray());
+        Assert.Equal([3, 64], net.Embed(Tensor.Normal(new Rng(1), [3, 1, 28, 28]), net.Parameters, ForwardContext.Train).Shape.ToArray());
+        long expected = (9 * 1 * 64 + 64) + 3 * (9 * 64 * 64 + 64) + 4 * 2 * 64 + (64 * 5 + 5);
+        Assert.Equal(expected, net.Parameters.ElementCount);
+        Assert.Equal("features.blocks.0.0.weight", net.Parameters.Names[0]);
+        Assert.Equal(["head.weight", "head.bias"], net.Parameters.Names.TakeLast(2));
+        Assert.True(net.Parameters.Scope("head").Count == 2 && net.Head.Parameters.Count == 2);
+    }
+
+    [Fact]
+    public void MiniImageNetConvNetFlattensFiveByFiveMaps()
+    {
+        Backbone net = Backbones.MiniImageNetConvNet(5, new Rng(0), hidden: 32);
+        Assert.Equal([32 * 25, 5], net.Parameters["head.weight"].Shape.ToArray() is [5, var f] ? [f, 5] : []);
+        Assert.Equal([2, 5], net.Forward(Tensor.Normal(new Rng(1), [2, 3, 84, 84])).Shape.ToArray());
+        Assert.Equal(64 * 25, Backbones.MiniImageNetConvNet(5, new Rng(0), hidden: 64).Parameters["head.weight"].Shape[1]);
+    }
+
+    [Fact]
+    public void RegressionMlpIsOneFortyFortyOne()
+    {
+        Backbone net = Backbones.RegressionMlp(new Rng(0));
+        Assert.Equal(1 * 40 + 40 + 40 * 40 + 40 + 40 * 1 + 1, net.Parameters.ElementCount);
+        Assert.Equal([7, 1], net.Forward(Tensor.Zeros(7, 1)).Shape.ToArray());
+    }
+
+    [Fact]
+    public void ResNet12HasFourResidualBlocksAndRuns()
+    {
+        Backbone full = Backbones.ResNet12(5, new Rng(0));
+        Assert.Equal([5, 640], full.Parameters["head.weight"].Shape.ToArray());
+        Assert.Equal([160, 64, 3, 3], full.Parameters["features.blocks.1.conv1.weight"].Shape.ToArray());
+
+        Backbone small = Backbones.ResNet12(5, new Rng(0), widths: [4, 6, 8, 8]);
+        Tensor x = Tensor.Normal(new Rng(1), [2, 3, 16, 16]);
+        Tensor y = small.Forward(x);
+        Assert.Equal([2, 5], y.Shape.ToArray());
+        Tensor[] grads = Autograd.Grad(y.Square().Sum(), small.Parameters.Tensors);
+        Assert.All(grads, g => Assert.True(g.Abs().Sum().Item() > 0));
+    }
+
+    [Fact]
+    public void ArchitectureNamesRecordShapeDeterminingSettings()
+    {
+        Assert.NotEqual(Backbones.OmniglotConvNet(5, new Rng(0), hidden: 8).Architecture, Backbones.OmniglotConvNet(20, new Rng(0), hidden: 8).Architecture);
+        Assert.Contains("1-40-40-1", Backbones.RegressionMlp(new Rng(0)).Architecture);
+    }
+}
