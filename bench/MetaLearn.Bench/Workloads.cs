@@ -57,7 +57,7 @@ internal static class Workloads
     {
         var rng = new Rng(0);
         Tensor[] p = Leaves(MlpParameters(rng));
-        var adam = new BenchAdam(p, 1e-3);
+        var adam = new OuterAdam(p, 1e-3);
         return () =>
         {
             Rng[] taskRngs = rng.Split(25);
@@ -106,7 +106,7 @@ internal static class Workloads
     {
         var rng = new Rng(0);
         Tensor[] p = ConvParameters(rng, 5);
-        var adam = new BenchAdam(p, 1e-3);
+        var adam = new OuterAdam(p, 1e-3);
         int[] ys = Enumerable.Range(0, 5).ToArray();
         int[] yq = Enumerable.Range(0, 75).Select(i => i / 15).ToArray();
         return () =>
@@ -127,7 +127,7 @@ internal static class Workloads
     {
         var rng = new Rng(0);
         Tensor[] p = ConvParameters(rng, 0);
-        var adam = new BenchAdam(p, 1e-3);
+        var adam = new OuterAdam(p, 1e-3);
         const int Ways = 60, Shots = 5, Queries = 5;
         int[] yq = Enumerable.Range(0, Ways * Queries).Select(i => i / Queries).ToArray();
         return () =>

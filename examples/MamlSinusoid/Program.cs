@@ -4,6 +4,7 @@
 //
 //   dotnet run -c Release --project examples/MamlSinusoid -- [iterations] [seed]
 using System.Diagnostics;
+using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
 int iterations = args.Length > 0 ? int.Parse(args[0]) : 2000;
@@ -17,7 +18,8 @@ foreach (Tensor p in theta)
 {
     p.SetRequiresGrad();
 }
-var adam = new Adam(theta, OuterLr);
+IGradientTransformation adam = Optimizers.Adam(OuterLr);
+ParameterSet adamState = adam.Init(Named(theta));
 Rng taskRng = rng.Split();
 
 Console.WriteLine($"MAML sinusoid: {iterations} meta-iterations, meta-batch {MetaBatch}, K={Shots}, inner lr {InnerLr}, outer Adam lr {OuterLr}, seed {seed}");
@@ -38,7 +40,8 @@ for (int it = 1; it <= iterations; it++)
         }
         metaLoss += queryLoss.Item();
     }
-    adam.Step(metaGrad.Select(g => g / MetaBatch).ToArray());
+    (ParameterSet next, adamState) = adam.StepDetached(Named(theta), Named(metaGrad.Select(g => g / MetaBatch).ToArray()), adamState);
+    theta = next.Tensors.ToArray();
     if (it % 100 == 0 || it == iterations)
     {
         Console.WriteLine($"iteration {it,6}  meta-loss {metaLoss / MetaBatch:F4}  {clock.Elapsed.TotalMilliseconds / it:F1} ms/iteration");
@@ -68,6 +71,8 @@ Console.WriteLine($"test MSE on {EvalTasks} new tasks (K={Shots}): 0 steps {mse[
 static Tensor Init(Rng rng, int fanOut, int fanIn)
     => Tensor.Uniform(rng, [fanOut, fanIn], -1 / Math.Sqrt(fanIn), 1 / Math.Sqrt(fanIn));
 
+static ParameterSet Named(Tensor[] tensors) => ParameterSet.Of(tensors.Select((t, i) => ($"p{i}", t)).ToArray());
+
 static Tensor Forward(Tensor[] p, Tensor x)
 {
     Tensor h = Functional.Linear(x, p[0], p[1]).Relu();
@@ -92,25 +97,4 @@ static (Tensor Xs, Tensor Ys, Tensor Xq, Tensor Yq) SampleTask(Rng rng, int shot
     double amplitude = rng.NextDouble(0.1, 5.0), phase = rng.NextDouble(0, Math.PI);
     Tensor xs = Tensor.Uniform(rng, [shots, 1], -5, 5), xq = Tensor.Uniform(rng, [queries, 1], -5, 5);
     return (xs, ((xs - phase).Sin() * amplitude).Detach(), xq, ((xq - phase).Sin() * amplitude).Detach());
-}
-
-/// <summary>A minimal Adam for this example (Kingma and Ba 2015); the library's optimizers live in MetaLearn.Optim.</summary>
-internal sealed class Adam(Tensor[] parameters, double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
-{
-    private readonly Tensor[] _m = parameters.Select(Tensor.ZerosLike).ToArray();
-    private readonly Tensor[] _v = parameters.Select(Tensor.ZerosLike).ToArray();
-    private int _t;
-
-    public void Step(Tensor[] grads)
-    {
-        _t++;
-        using Autograd.Scope noGrad = Autograd.NoGrad();
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            _m[i] = _m[i] * beta1 + grads[i] * (1 - beta1);
-            _v[i] = _v[i] * beta2 + grads[i].Square() * (1 - beta2);
-            Tensor update = _m[i] / (1 - Math.Pow(beta1, _t)) / ((_v[i] / (1 - Math.Pow(beta2, _t))).Sqrt() + eps) * lr;
-            parameters[i] = (parameters[i] - update).Detach().SetRequiresGrad();
-        }
-    }
 }
