@@ -24,16 +24,16 @@ public static class Normalization
                 sum += TensorPrimitives.Sum(x.Slice((n * channels + c) * spatial, spatial));
             }
             T m = sum / count;
+            // Second pass over centred values, vectorised through a pooled row.
             T squares = T.Zero;
+            T[] centred = System.Buffers.ArrayPool<T>.Shared.Rent(spatial);
             for (int n = 0; n < batch; n++)
             {
-                ReadOnlySpan<T> row = x.Slice((n * channels + c) * spatial, spatial);
-                for (int s = 0; s < row.Length; s++)
-                {
-                    T d = row[s] - m;
-                    squares += d * d;
-                }
+                Span<T> row = centred.AsSpan(0, spatial);
+                TensorPrimitives.Subtract(x.Slice((n * channels + c) * spatial, spatial), m, row);
+                squares += TensorPrimitives.SumOfSquares<T>(row);
             }
+            System.Buffers.ArrayPool<T>.Shared.Return(centred);
             T v = squares / count;
             mean[c] = m;
             variance[c] = v;
@@ -63,42 +63,39 @@ public static class Normalization
         for (int c = 0; c < channels; c++)
         {
             T m = mean[c], invStd = T.One / T.Sqrt(variance[c] + eps);
-            T sumDy = T.Zero, sumDyXhat = T.Zero;
+            T sumDy = T.Zero, sumDyX = T.Zero;
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;
-                ReadOnlySpan<T> xr = x.Slice(offset, spatial), gr = dy.Slice(offset, spatial);
+                ReadOnlySpan<T> gr = dy.Slice(offset, spatial);
                 sumDy += TensorPrimitives.Sum(gr);
-                for (int s = 0; s < spatial; s++)
-                {
-                    sumDyXhat += gr[s] * (xr[s] - m);
-                }
+                sumDyX += TensorPrimitives.Dot(gr, x.Slice(offset, spatial));
             }
-            sumDyXhat *= invStd;
+            // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
+            T sumDyCentred = sumDyX - m * sumDy;
             if (!dbias.IsEmpty)
             {
                 dbias[c] = sumDy;
             }
             if (!dweight.IsEmpty)
             {
-                dweight[c] = sumDyXhat;
+                dweight[c] = sumDyCentred * invStd;
             }
             if (dx.IsEmpty)
             {
                 continue;
             }
-            T scale = weight[c] * invStd / count;
-            T meanTerm = sumDy;
-            T xhatTerm = sumDyXhat * invStd; // multiplies (x - mean)
+            // dx = a * dy + b * x + shift: a = w*invstd, b = -a*invstd^2*sum(dy*(x-m))/M, shift = -a*sum(dy)/M - b*m.
+            T a = weight[c] * invStd;
+            T b = -a * invStd * invStd * sumDyCentred / count;
+            T shift = -(a * sumDy / count) - b * m;
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;
-                ReadOnlySpan<T> xr = x.Slice(offset, spatial), gr = dy.Slice(offset, spatial);
                 Span<T> dr = dx.Slice(offset, spatial);
-                for (int s = 0; s < spatial; s++)
-                {
-                    dr[s] = scale * (count * gr[s] - meanTerm - (xr[s] - m) * xhatTerm);
-                }
+                TensorPrimitives.Multiply(dy.Slice(offset, spatial), a, dr);
+                TensorPrimitives.MultiplyAdd(x.Slice(offset, spatial), b, dr, dr);
+                TensorPrimitives.Add(dr, shift, dr);
             }
         }
     }
