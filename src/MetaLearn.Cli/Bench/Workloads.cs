@@ -1,7 +1,7 @@
 using MetaLearn.Kernels;
 using MetaLearn.Tensors;
 
-namespace MetaLearn.Bench;
+namespace MetaLearn.Cli.Bench;
 
 /// <summary>
 /// The workloads of the side-by-side comparison, the same shapes and hyperparameters as

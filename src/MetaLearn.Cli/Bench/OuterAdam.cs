@@ -1,7 +1,7 @@
 using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
-namespace MetaLearn.Bench;
+namespace MetaLearn.Cli.Bench;
 
 /// <summary>The outer-loop optimizer of the workloads: MetaLearn.Optim's Adam, updating the parameter array in place.</summary>
 internal sealed class OuterAdam(Tensor[] parameters, double lr)

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace MetaLearn.Cli.Bench;
+
+/// <summary>Times one workload in this process: warm-up first (at least 3 steps and 2 s, so tiered JIT is done), then repetitions.</summary>
+internal static class BenchRunner
+{
+    public static BenchResult Run(string workload, int reps, int threads)
+    {
+        Action step = Workloads.Create(workload, threads);
+        int inner = Workloads.InnerRepeats(workload);
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 3 || warm.Elapsed.TotalSeconds < 2; i++)
+        {
+            step();
+        }
+
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var times = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < inner; i++)
+            {
+                step();
+            }
+            times[r] = clock.Elapsed.TotalMilliseconds / inner;
+        }
+        // Bytes allocated per step are deterministic, unlike time on a shared machine.
+        double allocMb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024.0 * 1024.0) / (reps * inner);
+        double rssMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        return new BenchResult(workload, "metalearn", threads, times, rssMb, allocMb);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace MetaLearn.Cli.Bench;
+
+/// <summary>
+/// Runs each workload in MetaLearn and in PyTorch (Debian's python3-torch), every measurement in a fresh process
+/// so peak RSS is per workload, interleaved round by round so machine noise hits both sides alike. PyTorch runs
+/// with 1 and 2 threads and the better median counts.
+/// </summary>
+internal sealed class SideBySide(string python, string script, TextWriter log)
+{
+    public const string DefaultPython = "/usr/bin/python3";
+
+    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "pytorch_workloads.py");
+
+    /// <summary>Throws with a fix when the PyTorch side cannot run.</summary>
+    public static void CheckAvailable(string python)
+    {
+        if (!File.Exists(ScriptPath))
+        {
+            throw new InvalidOperationException($"bench --against pytorch: {ScriptPath} is missing; rebuild the CLI.");
+        }
+        var probe = Process.Start(new ProcessStartInfo(python, "-c \"import torch\"") { RedirectStandardError = true, RedirectStandardOutput = true })
+            ?? throw new InvalidOperationException($"bench --against pytorch: could not start {python}.");
+        probe.WaitForExit();
+        if (probe.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"bench --against pytorch: {python} cannot import torch. Install Debian's PyTorch and OpenBLAS: apt-get install python3-torch libopenblas0 " +
+                "(or pass --python with an interpreter that has torch).");
+        }
+    }
+
+    public IReadOnlyList<(BenchResult MetaLearn, BenchResult PyTorch)> Run(IReadOnlyList<string> workloads, int rounds, int reps, int threads)
+    {
+        var ours = new Dictionary<string, List<BenchResult>>();
+        var theirs = new Dictionary<(string, int), List<BenchResult>>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            foreach (string w in workloads)
+            {
+                log.WriteLine($"round {round}/{rounds}: {w}");
+                foreach (int t in new[] { 1, 2 })
+                {
+                    Add(theirs, (w, t), Parse(RunProcess(python, $"\"{script}\" {w} {reps} {t}"), "pytorch"));
+                }
+                Add(ours, w, Parse(RunProcess(Environment.ProcessPath!, SelfArguments($"bench --workload {w} --reps {reps} --threads {threads} --format json")), "metalearn"));
+            }
+        }
+        var rows = new List<(BenchResult, BenchResult)>();
+        foreach (string w in workloads)
+        {
+            BenchResult mine = Merge(ours[w]);
+            BenchResult best = new[] { 1, 2 }.Select(t => Merge(theirs[(w, t)])).MinBy(r => r.MedianMs)!;
+            rows.Add((mine, best));
+        }
+        return rows;
+    }
+
+    private static BenchResult Merge(List<BenchResult> runs)
+        => runs[0] with { Ms = runs.SelectMany(r => r.Ms).ToArray(), RssMb = runs.Max(r => r.RssMb) };
+
+    private static void Add<TKey>(Dictionary<TKey, List<BenchResult>> map, TKey key, BenchResult r) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out List<BenchResult>? list))
+        {
+            map[key] = list = [];
+        }
+        list.Add(r);
+    }
+
+    /// <summary>When running under `dotnet metalearn.dll`, the child must be started the same way.</summary>
+    private static string SelfArguments(string arguments)
+    {
+        string entry = Environment.GetCommandLineArgs()[0];
+        return entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? $"\"{entry}\" {arguments}" : arguments;
+    }
+
+    private static string RunProcess(string file, string arguments)
+    {
+        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process p = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        string stdout = p.StandardOutput.ReadToEnd();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed with exit code {p.ExitCode}: {stderr.Trim()}");
+        }
+        return stdout.Trim().Split('\n')[^1];
+    }
+
+    private static BenchResult Parse(string json, string side)
+    {
+        using JsonDocument doc = JsonDocument.Parse(json);
+        JsonElement e = doc.RootElement;
+        return new BenchResult(
+            e.GetProperty("workload").GetString()!, side, e.GetProperty("threads").GetInt32(),
+            e.GetProperty("ms").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+            e.GetProperty("rss_mb").GetDouble(),
+            e.TryGetProperty("alloc_mb_per_step", out JsonElement a) ? a.GetDouble() : null);
+    }
+}

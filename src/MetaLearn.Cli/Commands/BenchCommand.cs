@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MetaLearn.Cli.Bench;
+
+namespace MetaLearn.Cli.Commands;
+
+/// <summary><c>metalearn bench</c>: the workloads of the kernels issue, alone or side by side with PyTorch.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var workloads = new Option<string[]>("--workload", "-w")
+        {
+            Description = $"Workload to run (repeatable; default: all). One of: {string.Join(", ", Workloads.Names)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions per run, after warm-up.", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var against = new Option<string?>("--against") { Description = "Also run the same workloads in another library, interleaved: pytorch." };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds with --against.", DefaultValueFactory = _ => 3 };
+        var python = new Option<string>("--python") { Description = "Python interpreter with torch, for --against pytorch.", DefaultValueFactory = _ => SideBySide.DefaultPython };
+        var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
+
+        var command = new Command("bench", "Time the benchmark workloads (ms per step), optionally side by side with PyTorch on this machine.")
+        {
+            workloads, reps, threads, against, rounds, python, format,
+        };
+        command.SetAction(parse =>
+        {
+            TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
+            string[] names = parse.GetValue(workloads) is { Length: > 0 } chosen ? chosen : Workloads.Names;
+            foreach (string name in names.Where(n => !Workloads.Names.Contains(n)))
+            {
+                error.WriteLine($"bench: unknown workload '{name}'. Known workloads: {string.Join(", ", Workloads.Names)}.");
+                return 2;
+            }
+            int repetitions = parse.GetValue(reps), threadCount = parse.GetValue(threads);
+            if (repetitions < 1 || threadCount < 1)
+            {
+                error.WriteLine($"bench: --reps and --threads must be at least 1 (got {repetitions} and {threadCount}).");
+                return 2;
+            }
+
+            string? other = parse.GetValue(against);
+            if (other is null)
+            {
+                foreach (string name in names)
+                {
+                    Print(output, parse.GetValue(format), BenchRunner.Run(name, repetitions, threadCount), null);
+                }
+                return 0;
+            }
+            if (!string.Equals(other, "pytorch", StringComparison.OrdinalIgnoreCase))
+            {
+                error.WriteLine($"bench: --against '{other}' is not supported; the only reference is 'pytorch'.");
+                return 2;
+            }
+            string interpreter = parse.GetValue(python)!;
+            SideBySide.CheckAvailable(interpreter);
+            var rows = new SideBySide(interpreter, SideBySide.ScriptPath, error).Run(names, parse.GetValue(rounds), repetitions, threadCount);
+            if (parse.GetValue(format) == OutputFormat.Table)
+            {
+                output.WriteLine("| workload | PyTorch ms (threads) | MetaLearn ms | ratio PyTorch/MetaLearn | PyTorch peak RSS MB | MetaLearn peak RSS MB |");
+                output.WriteLine("|---|---|---|---|---|---|");
+            }
+            foreach ((BenchResult mine, BenchResult theirs) in rows)
+            {
+                Print(output, parse.GetValue(format), mine, theirs);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(TextWriter output, OutputFormat format, BenchResult mine, BenchResult? theirs)
+    {
+        double? ratio = theirs is null ? null : theirs.MedianMs / mine.MedianMs;
+        if (format == OutputFormat.Json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                workload = mine.Workload,
+                metalearn_ms = mine.MedianMs,
+                pytorch_ms = theirs?.MedianMs,
+                ratio,
+                threads = mine.Threads,
+                pytorch_threads = theirs?.Threads,
+                ms = mine.Ms,
+                rss_mb = mine.RssMb,
+                pytorch_rss_mb = theirs?.RssMb,
+                alloc_mb_per_step = mine.AllocMbPerStep,
+            }));
+            return;
+        }
+        string F(double v) => v.ToString(v < 10 ? "F3" : "F1", CultureInfo.InvariantCulture);
+        if (theirs is null)
+        {
+            output.WriteLine($"{mine.Workload,-20} {F(mine.MedianMs),10} ms/step  ({mine.Threads} threads, peak RSS {mine.RssMb:F0} MB, {mine.AllocMbPerStep:F2} MB allocated/step)");
+            return;
+        }
+        string extra = "";
+        if (mine.Workload.StartsWith("sgemm-", StringComparison.Ordinal))
+        {
+            double flops = 2 * Math.Pow(int.Parse(mine.Workload[6..], CultureInfo.InvariantCulture), 3);
+            extra = $" ({flops / theirs.MedianMs / 1e6:F0} vs {flops / mine.MedianMs / 1e6:F0} GFLOPS)";
+        }
+        output.WriteLine($"| {mine.Workload} | {F(theirs.MedianMs)} ({theirs.Threads}) | {F(mine.MedianMs)} | {ratio:F2}{extra} | {theirs.RssMb:F0} | {mine.RssMb:F0} |");
+    }
+}

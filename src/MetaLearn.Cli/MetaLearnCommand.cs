@@ -1,0 +1,18 @@
+using System.CommandLine;
+using MetaLearn.Cli.Commands;
+
+namespace MetaLearn.Cli;
+
+/// <summary>The root command: composes the subcommands, each in its own file.</summary>
+internal static class MetaLearnCommand
+{
+    public static RootCommand Create() => new("metalearn: meta-learning for .NET — train, evaluate, classify, report, benchmark.")
+    {
+        InfoCommand.Create(),
+        BenchCommand.Create(),
+    };
+
+    /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers (tests pass their own).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+        => Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+}
