@@ -14,6 +14,13 @@ internal abstract class ImageArchive : IDisposable
     /// <summary>Every file, as relative paths with '/' separators, in ordinal order.</summary>
     public abstract IReadOnlyList<string> Files { get; }
 
+    /// <summary>
+    /// Every folder, as relative paths with '/' separators and no trailing '/', in ordinal order: folders on disk,
+    /// or a zip's explicit directory entries plus the folders its file paths imply. Verification uses it to find
+    /// empty class folders, which <see cref="Files"/> alone cannot show.
+    /// </summary>
+    public abstract IReadOnlyList<string> Folders { get; }
+
     /// <summary>The bytes of one file listed in <see cref="Files"/>. Safe to call from several threads.</summary>
     public abstract byte[] Read(string relativePath);
 
@@ -40,6 +47,7 @@ internal abstract class ImageArchive : IDisposable
     private sealed class FolderArchive : ImageArchive
     {
         private readonly string _root;
+        private string[]? _folders;
 
         public FolderArchive(string root)
         {
@@ -53,6 +61,10 @@ internal abstract class ImageArchive : IDisposable
 
         public override IReadOnlyList<string> Files { get; }
 
+        public override IReadOnlyList<string> Folders => _folders ??= [.. Directory.EnumerateDirectories(_root, "*", SearchOption.AllDirectories)
+            .Select(d => Path.GetRelativePath(_root, d).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal)];
+
         public override byte[] Read(string relativePath) => File.ReadAllBytes(Path.Combine(_root, relativePath));
     }
 
@@ -61,6 +73,7 @@ internal abstract class ImageArchive : IDisposable
         private readonly ZipArchive _zip;
         private readonly Dictionary<string, ZipArchiveEntry> _entries = new(StringComparer.Ordinal);
         private readonly Lock _gate = new();
+        private readonly SortedSet<string> _folders = new(StringComparer.Ordinal);
 
         public ZipArchiveSource(string path)
         {
@@ -72,9 +85,23 @@ internal abstract class ImageArchive : IDisposable
                 foreach (ZipArchiveEntry e in _zip.Entries)
                 {
                     // Directory entries end in '/'; macOS resource forks are not images.
-                    if (!e.FullName.EndsWith('/') && !e.FullName.StartsWith("__MACOSX/", StringComparison.Ordinal))
+                    string name = e.FullName.Replace('\\', '/');
+                    if (name.StartsWith("__MACOSX/", StringComparison.Ordinal))
                     {
-                        _entries[e.FullName.Replace('\\', '/')] = e;
+                        continue;
+                    }
+                    if (name.EndsWith('/'))
+                    {
+                        AddFolders(name.TrimEnd('/'));
+                    }
+                    else
+                    {
+                        _entries[name] = e;
+                        int slash = name.LastIndexOf('/');
+                        if (slash > 0)
+                        {
+                            AddFolders(name[..slash]);
+                        }
                     }
                 }
             }
@@ -90,6 +117,8 @@ internal abstract class ImageArchive : IDisposable
         public override string Location { get; }
 
         public override IReadOnlyList<string> Files { get; }
+
+        public override IReadOnlyList<string> Folders => [.. _folders];
 
         public override byte[] Read(string relativePath)
         {
@@ -113,5 +142,15 @@ internal abstract class ImageArchive : IDisposable
         }
 
         public override void Dispose() => _zip.Dispose();
+
+        /// <summary>Adds a folder and all its parents (the official full zips list no directory entries).</summary>
+        private void AddFolders(string folder)
+        {
+            while (folder.Length > 0 && _folders.Add(folder))
+            {
+                int slash = folder.LastIndexOf('/');
+                folder = slash > 0 ? folder[..slash] : "";
+            }
+        }
     }
 }

@@ -13,7 +13,8 @@ namespace MetaLearn.Data;
 /// </remarks>
 public sealed class ImageFolderDataset : ILabeledDataset
 {
-    private static readonly string[] OtherImageTypes = [".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"];
+    /// <summary>Image extensions that are refused rather than skipped (only PNG is decoded).</summary>
+    internal static readonly string[] OtherImageTypes = [".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"];
 
     private readonly string[] _classNames;
     private readonly string[][] _files;

@@ -29,7 +29,7 @@ public static class ImageResize
         }
         AxisWeights rows = Weights(inHeight, outHeight), cols = Weights(inWidth, outWidth);
         // Accumulate in double so weights that sum to 1 give exactly 1 for a full pixel after rounding to float.
-        var rowBuffer = new double[inWidth];
+        Span<double> rowBuffer = inWidth <= 512 ? stackalloc double[inWidth] : new double[inWidth];
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> plane = source.Slice(c * inHeight * inWidth, inHeight * inWidth);
@@ -37,7 +37,7 @@ public static class ImageResize
             for (int oy = 0; oy < outHeight; oy++)
             {
                 // Blend the covered input rows into one row, then blend its covered columns.
-                Array.Clear(rowBuffer);
+                rowBuffer.Clear();
                 int y0 = rows.Start[oy];
                 double[] wy = rows.Weights[oy];
                 for (int k = 0; k < wy.Length; k++)

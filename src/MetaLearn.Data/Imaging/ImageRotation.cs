@@ -39,4 +39,59 @@ public static class ImageRotation
             }
         }
     }
+
+    /// <summary>
+    /// Rotates channel-first square planes ([channels, size, size]) counter-clockwise by
+    /// <paramref name="quarterTurns"/> x 90 degrees in place: the same result as
+    /// <see cref="Rotate(ReadOnlySpan{float}, int, int, int, Span{float})"/> without a second buffer, so a sampler
+    /// can read a sample straight into the task tensor and turn it there.
+    /// </summary>
+    public static void RotateInPlace(Span<float> planes, int channels, int size, int quarterTurns)
+    {
+        int plane = size * size;
+        if (channels < 1 || size < 1 || planes.Length != channels * plane)
+        {
+            throw new ArgumentException($"ImageRotation.RotateInPlace: a buffer of {planes.Length} floats does not match {channels}x{size}x{size}.");
+        }
+        int turns = ((quarterTurns % 4) + 4) % 4;
+        if (turns == 0)
+        {
+            return;
+        }
+        int last = size - 1;
+        for (int c = 0; c < channels; c++)
+        {
+            Span<float> a = planes.Slice(c * plane, plane);
+            if (turns == 2)
+            {
+                // Half a turn maps (y, x) to (last - y, last - x): row-major, that is the plane read backwards.
+                a.Reverse();
+                continue;
+            }
+            // A quarter turn moves pixels in 4-cycles (y, x) -> (x, last - y) -> (last - y, last - x) -> (last - x, y);
+            // visiting the top-left quadrant's ring segments touches every cycle once.
+            for (int y = 0; y < size / 2; y++)
+            {
+                for (int x = y; x < last - y; x++)
+                {
+                    int p0 = (y * size) + x, p1 = (x * size) + last - y, p2 = ((last - y) * size) + last - x, p3 = ((last - x) * size) + y;
+                    float t = a[p0];
+                    if (turns == 1)
+                    {
+                        a[p0] = a[p1];
+                        a[p1] = a[p2];
+                        a[p2] = a[p3];
+                        a[p3] = t;
+                    }
+                    else
+                    {
+                        a[p0] = a[p3];
+                        a[p3] = a[p2];
+                        a[p2] = a[p1];
+                        a[p1] = t;
+                    }
+                }
+            }
+        }
+    }
 }

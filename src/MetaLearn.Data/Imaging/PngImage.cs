@@ -65,16 +65,45 @@ public sealed class PngImage
     public float[] ToGray()
     {
         var result = new float[Width * Height];
-        float scale = 1f / MaxValue;
-        bool color = Channels >= 3;
-        for (int p = 0; p < result.Length; p++)
-        {
-            int i = p * Channels;
-            result[p] = color
-                ? ((0.299f * _samples[i]) + (0.587f * _samples[i + 1]) + (0.114f * _samples[i + 2])) * scale
-                : _samples[i] * scale;
-        }
+        WriteGray(result, inverted: false);
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="ToGray"/> into a caller's buffer of Width * Height floats; with <paramref name="inverted"/> each
+    /// value v is written as 1 - v (Omniglot's ink = 1), saving a second pass.
+    /// </summary>
+    internal void WriteGray(Span<float> destination, bool inverted)
+    {
+        int pixels = Width * Height;
+        destination = destination[..pixels];
+        float scale = 1f / MaxValue;
+        // v' = offset + sign * v: one multiply-add per pixel whichever way round.
+        float offset = inverted ? 1f : 0f, sign = inverted ? -scale : scale;
+        ReadOnlySpan<ushort> s = _samples;
+        if (Channels >= 3)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                int i = p * Channels;
+                destination[p] = offset + (sign * ((0.299f * s[i]) + (0.587f * s[i + 1]) + (0.114f * s[i + 2])));
+            }
+        }
+        else if (Channels == 1)
+        {
+            s = s[..pixels];
+            for (int p = 0; p < s.Length; p++)
+            {
+                destination[p] = offset + (sign * s[p]);
+            }
+        }
+        else
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                destination[p] = offset + (sign * s[p * Channels]);
+            }
+        }
     }
 
     /// <summary>

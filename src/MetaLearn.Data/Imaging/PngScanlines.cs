@@ -118,11 +118,21 @@ internal static class PngScanlines
                 }
                 break;
             default:
+                // Walk bytes, not samples: no division per sample (Omniglot's 1-bit rows are 14 bytes for 105 pixels).
                 int perByte = 8 / depth, mask = (1 << depth) - 1;
-                for (int i = 0; i < samples.Length; i++)
+                int full = samples.Length / perByte;
+                for (int b = 0; b < full; b++)
                 {
-                    int shift = 8 - depth - ((i % perByte) * depth);
-                    samples[i] = (ushort)((row[i / perByte] >> shift) & mask);
+                    int value = row[b];
+                    Span<ushort> dst = samples.Slice(b * perByte, perByte);
+                    for (int k = 0, shift = 8 - depth; k < dst.Length; k++, shift -= depth)
+                    {
+                        dst[k] = (ushort)((value >> shift) & mask);
+                    }
+                }
+                for (int i = full * perByte, shift = 8 - depth; i < samples.Length; i++, shift -= depth)
+                {
+                    samples[i] = (ushort)((row[full] >> shift) & mask);
                 }
                 break;
         }

@@ -60,16 +60,17 @@ public sealed class ClassRotation : ITaskTransform
         }
     }
 
-    /// <summary>Reads a sample and turns it; the leading dimensions are treated as channels.</summary>
+    /// <summary>
+    /// Reads a sample and turns it; the leading dimensions are treated as channels. The sample is read straight
+    /// into <paramref name="destination"/> and turned there, so a rotated class costs no temporary buffer.
+    /// </summary>
     internal static void ReadRotated(ILabeledDataset dataset, int classIndex, int sampleIndex, int quarterTurns, Span<float> destination)
     {
-        if (quarterTurns == 0)
+        dataset.ReadSample(classIndex, sampleIndex, destination);
+        if (quarterTurns != 0)
         {
-            dataset.ReadSample(classIndex, sampleIndex, destination);
-            return;
+            int size = dataset.SampleShape[^1];
+            ImageRotation.RotateInPlace(destination, destination.Length / (size * size), size, quarterTurns);
         }
-        int size = dataset.SampleShape[^1];
-        float[] upright = dataset.ReadSample(classIndex, sampleIndex);
-        ImageRotation.Rotate(upright, upright.Length / (size * size), size, quarterTurns, destination);
     }
 }

@@ -55,4 +55,45 @@ public class ImageOpsTests
         ImageRotation.Rotate(src, 1, 3, 4, dst);
         Assert.Equal(src, dst);
     }
+
+    [Fact]
+    public void RotationInPlaceMatchesTheCopyingRotationForEverySizeAndTurn()
+    {
+        // Odd and even sizes exercise the centre pixel and the innermost ring; two channels check the plane offsets.
+        for (int size = 1; size <= 8; size++)
+        {
+            var src = new float[2 * size * size];
+            for (int i = 0; i < src.Length; i++)
+            {
+                src[i] = i;
+            }
+            for (int turns = -5; turns <= 5; turns++)
+            {
+                var expected = new float[src.Length];
+                ImageRotation.Rotate(src, 2, size, turns, expected);
+                float[] actual = (float[])src.Clone();
+                ImageRotation.RotateInPlace(actual, 2, size, turns);
+                Assert.Equal(expected, actual);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => ImageRotation.RotateInPlace(new float[10], 1, 3, 1));
+    }
+
+    [Fact]
+    public void SubByteRowsUnpackAcrossPartialLastBytes()
+    {
+        // 1-bit rows of 105 pixels (Omniglot) end mid-byte; every depth and a width of 13 leave a partial last byte.
+        var rng = new MetaLearn.Tensors.Rng(3);
+        foreach (int depth in new[] { 1, 2, 4 })
+        {
+            const int w = 13, h = 3;
+            var samples = new ushort[w * h];
+            for (int i = 0; i < samples.Length; i++)
+            {
+                samples[i] = (ushort)rng.NextInt(1 << depth);
+            }
+            PngImage png = PngDecoder.Decode(PngTestEncoder.Encode(w, h, PngColorType.Gray, depth, samples));
+            Assert.Equal(samples, png.Samples.ToArray());
+        }
+    }
 }

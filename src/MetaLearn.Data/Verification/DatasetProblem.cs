@@ -1,0 +1,42 @@
+namespace MetaLearn.Data;
+
+/// <summary>What kind of problem <see cref="DatasetVerifier"/> found.</summary>
+public enum DatasetProblemKind
+{
+    /// <summary>The zip itself cannot be opened (truncated, not a zip).</summary>
+    UnreadableArchive,
+
+    /// <summary>A zip entry cannot be read (bad compressed data or CRC).</summary>
+    UnreadableEntry,
+
+    /// <summary>A PNG that does not decode (wrong signature, bad chunk CRC, truncated image data, ...).</summary>
+    UndecodablePng,
+
+    /// <summary>A class folder (or an Omniglot alphabet folder) with no PNG files.</summary>
+    EmptyClass,
+
+    /// <summary>An image in a format other than PNG (JPEG, BMP, ...), which the readers refuse.</summary>
+    NotPng,
+
+    /// <summary>A PNG outside the expected layout (e.g. directly in the root of an image folder), so no reader uses it.</summary>
+    MisplacedFile,
+
+    /// <summary>Counts differ from what the layout promises (an Omniglot character without 20 drawings, a known set with the wrong totals).</summary>
+    UnexpectedCount,
+
+    /// <summary>The zip's SHA-256 differs from the expected one.</summary>
+    ChecksumMismatch,
+
+    /// <summary>No images at all.</summary>
+    NoImages,
+}
+
+/// <summary>One problem found by <see cref="DatasetVerifier"/>.</summary>
+/// <param name="Kind">The kind of problem.</param>
+/// <param name="Path">The file or folder concerned, relative to the dataset (empty for the dataset as a whole).</param>
+/// <param name="Message">What is wrong, with the numbers involved and a hint.</param>
+public sealed record DatasetProblem(DatasetProblemKind Kind, string Path, string Message)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Path.Length == 0 ? $"{Kind}: {Message}" : $"{Kind} '{Path}': {Message}";
+}
