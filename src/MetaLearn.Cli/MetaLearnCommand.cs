@@ -8,8 +8,8 @@ internal static class MetaLearnCommand
 {
     public static RootCommand Create() => new("metalearn: meta-learning for .NET — train, evaluate, classify, report, benchmark.")
     {
-        InfoCommand.Create(),
-        BenchCommand.Create(),
+        HelpName = "metalearn", // the same name in help however it is launched (dotnet run, dotnet tool, tests)
+        Subcommands = { InfoCommand.Create(), BenchCommand.Create(), DataCommand.Create() },
     };
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers (tests pass their own).</summary>

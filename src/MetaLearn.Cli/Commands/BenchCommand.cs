@@ -16,7 +16,7 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions per run, after warm-up.", DefaultValueFactory = _ => 5 };
-        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch; 0 means one per core.", DefaultValueFactory = _ => 0 };
         var against = new Option<string?>("--against") { Description = "Also run the same workloads in another library, interleaved: pytorch." };
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds with --against.", DefaultValueFactory = _ => 3 };
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, for --against pytorch.", DefaultValueFactory = _ => SideBySide.DefaultPython };
@@ -36,11 +36,12 @@ internal static class BenchCommand
                 return 2;
             }
             int repetitions = parse.GetValue(reps), threadCount = parse.GetValue(threads);
-            if (repetitions < 1 || threadCount < 1)
+            if (repetitions < 1 || threadCount < 0)
             {
-                error.WriteLine($"bench: --reps and --threads must be at least 1 (got {repetitions} and {threadCount}).");
+                error.WriteLine($"bench: --reps must be at least 1 and --threads at least 0 (got {repetitions} and {threadCount}).");
                 return 2;
             }
+            threadCount = threadCount == 0 ? Environment.ProcessorCount : threadCount;
 
             string? other = parse.GetValue(against);
             if (other is null)
