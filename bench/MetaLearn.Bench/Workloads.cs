@@ -24,9 +24,9 @@ internal static class Workloads
         "maml-omniglot-1st" => MamlOmniglot(firstOrder: true, threads),
         "protonet-60w5s" => ProtoNet(),
         "reptile-sinusoid" => ReptileSinusoid(),
-        "sgemm-64" => Sgemm(64),
-        "sgemm-256" => Sgemm(256),
-        "sgemm-1024" => Sgemm(1024),
+        "sgemm-64" => Sgemm(64, threads),
+        "sgemm-256" => Sgemm(256, threads),
+        "sgemm-1024" => Sgemm(1024, threads),
         _ => throw new ArgumentException($"unknown workload '{name}'; known: {string.Join(", ", Names)}"),
     };
 
@@ -158,13 +158,19 @@ internal static class Workloads
         };
     }
 
-    private static Action Sgemm(int n)
+    private static Action Sgemm(int n, int threads)
     {
         var rng = new Random(0);
         float[] a = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
         float[] b = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
         var c = new float[n * n];
-        return () => Gemm.Multiply<float>(false, false, n, n, n, a, b, c);
+        return () =>
+        {
+            using (KernelParallelism.Limit(threads))
+            {
+                Gemm.Multiply<float>(false, false, n, n, n, a, b, c);
+            }
+        };
     }
 
     /// <summary>Runs <paramref name="tasks"/> task losses on <paramref name="threads"/> workers and sums their gradients in task order.</summary>
