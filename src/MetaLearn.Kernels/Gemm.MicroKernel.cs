@@ -17,12 +17,14 @@ public static partial class Gemm
     /// </summary>
     /// <param name="kc">Depth of the packed panels.</param>
     /// <param name="a">Packed A micro-panel: for each p, 6 consecutive row values.</param>
-    /// <param name="b">Packed B micro-panel: for each p, <c>2 * TS.Count</c> consecutive column values.</param>
+    /// <param name="b">B micro-panel: for each p, <c>2 * TS.Count</c> consecutive column values, <paramref name="ldb"/> apart
+    /// (the panel width when packed, the row stride of B when read in place).</param>
+    /// <param name="ldb">Distance between consecutive p in <paramref name="b"/>.</param>
     /// <param name="c">Top-left of the C tile.</param>
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="add">Add to C instead of overwriting it.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TS, TV, T>(int kc, T* a, T* b, T* c, nint ldc, bool add)
+    private static unsafe void Tile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
@@ -49,7 +51,7 @@ public static partial class Gemm
             c50 = TS.MultiplyAdd(x, b0, c50);
             c51 = TS.MultiplyAdd(x, b1, c51);
             a += TileRows;
-            b += 2 * TS.Count;
+            b += ldb;
         }
         StoreRow<TS, TV, T>(c00, c01, c, add);
         StoreRow<TS, TV, T>(c10, c11, c + ldc, add);
@@ -78,12 +80,12 @@ public static partial class Gemm
     /// interior ones do.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void EdgeTile<TS, TV, T>(int kc, T* a, T* b, T* c, nint ldc, bool add, int rows, int columns)
+    private static unsafe void EdgeTile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add, int rows, int columns)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = 2 * TS.Count;
         T* tile = stackalloc T[TileRows * 2 * 16];
-        Tile<TS, TV, T>(kc, a, b, tile, width, add: false);
+        Tile<TS, TV, T>(kc, a, b, ldb, tile, width, add: false);
         for (int r = 0; r < rows; r++)
         {
             T* source = tile + r * width;

@@ -36,11 +36,26 @@ public static partial class Gemm
                     }
                 }
             }
+            else if (rows == TileRows)
+            {
+                // A is stored [m, k]: read the 6 rows side by side, so each p writes one contiguous group of 6.
+                T* s0 = a + (nint)(i0 + ir) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k;
+                T* d = destination;
+                for (int p = 0; p < kc; p++, d += TileRows)
+                {
+                    d[0] = s0[p];
+                    d[1] = s1[p];
+                    d[2] = s2[p];
+                    d[3] = s3[p];
+                    d[4] = s4[p];
+                    d[5] = s5[p];
+                }
+            }
             else
             {
-                // A is stored [m, k]: walk each row once, writing every 6th slot.
-                int r = 0;
-                for (; r < rows; r++)
+                // The ragged last panel: clear it, then fill the rows that exist.
+                new Span<T>(destination, TileRows * kc).Clear();
+                for (int r = 0; r < rows; r++)
                 {
                     T* source = a + (nint)(i0 + ir + r) * k + p0;
                     T* d = destination + r;
@@ -49,62 +64,79 @@ public static partial class Gemm
                         d[p * TileRows] = source[p];
                     }
                 }
-                for (; r < TileRows; r++)
-                {
-                    T* d = destination + r;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[p * TileRows] = T.Zero;
-                    }
-                }
             }
             destination += TileRows * kc;
         }
     }
 
     /// <summary>
-    /// Copies the block <c>op(B)[p0 .. p0 + kc, j0 .. j0 + nc]</c> into micro-panels <paramref name="width"/> columns
+    /// Copies the block <c>op(B)[p0 .. p0 + kc, j0 .. j0 + nc]</c> into micro-panels <c>2 * TS.Count</c> columns
     /// wide: panel after panel, and inside a panel, for each p, the row segment (zero past the last column).
     /// </summary>
-    private static unsafe void PackB<T>(bool transposeB, T* b, int n, int k, int p0, int kc, int j0, int nc, int width, T* destination)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void PackB<TS, TV, T>(bool transposeB, T* b, int n, int k, int p0, int kc, int j0, int nc, T* destination)
+        where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int width = 2 * TS.Count;
         for (int jr = 0; jr < nc; jr += width)
         {
             int columns = Math.Min(width, nc - jr);
             if (!transposeB)
             {
-                // B is stored [k, n]: each packed row segment is a contiguous copy.
-                for (int p = 0; p < kc; p++)
+                // B is stored [k, n]: each packed row segment is a contiguous copy, two registers when whole.
+                T* source = b + (nint)p0 * n + j0 + jr;
+                T* d = destination;
+                if (columns == width)
                 {
-                    T* source = b + (nint)(p0 + p) * n + j0 + jr;
-                    T* d = destination + p * width;
-                    new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(d, columns));
-                    for (int j = columns; j < width; j++)
+                    for (int p = 0; p < kc; p++, source += n, d += width)
                     {
-                        d[j] = T.Zero;
+                        TS.Store(TS.Load(source), d);
+                        TS.Store(TS.Load(source + TS.Count), d + TS.Count);
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++, source += n, d += width)
+                    {
+                        int j = 0;
+                        for (; j < columns; j++)
+                        {
+                            d[j] = source[j];
+                        }
+                        for (; j < width; j++)
+                        {
+                            d[j] = T.Zero;
+                        }
                     }
                 }
             }
             else
             {
-                // B is stored [n, k]: walk each stored row (one column of op(B)) once, writing every width-th slot.
+                // B is stored [n, k]: each stored row is one column of op(B). Four rows at a time, read side by
+                // side, so each p writes four adjacent slots; a ragged panel is cleared first for its zero padding.
+                if (columns < width)
+                {
+                    new Span<T>(destination, width * kc).Clear();
+                }
                 int j = 0;
+                for (; j + 4 <= columns; j += 4)
+                {
+                    T* s0 = b + (nint)(j0 + jr + j) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+                    T* d = destination + j;
+                    for (int p = 0; p < kc; p++, d += width)
+                    {
+                        d[0] = s0[p];
+                        d[1] = s1[p];
+                        d[2] = s2[p];
+                        d[3] = s3[p];
+                    }
+                }
                 for (; j < columns; j++)
                 {
                     T* source = b + (nint)(j0 + jr + j) * k + p0;
                     T* d = destination + j;
-                    for (int p = 0; p < kc; p++)
+                    for (int p = 0; p < kc; p++, d += width)
                     {
-                        d[p * width] = source[p];
-                    }
-                }
-                for (; j < width; j++)
-                {
-                    T* d = destination + j;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[p * width] = T.Zero;
+                        *d = source[p];
                     }
                 }
             }

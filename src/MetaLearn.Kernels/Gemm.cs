@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace MetaLearn.Kernels;
@@ -25,6 +26,10 @@ public static partial class Gemm
     /// <summary>Products with fewer multiply-adds than this run on one thread: below it, waking a second thread costs
     /// more than it saves.</summary>
     internal const long ParallelThreshold = 1L << 21;
+
+    /// <summary>Row blocks up to this many rows read a non-transposed B in place: each B panel is used by at most 4
+    /// tiles, too few to repay copying it.</summary>
+    private const int InPlaceRows = 4 * TileRows;
 
     /// <summary>
     /// Effectively computes <c>C = op(A) op(B)</c> (or <c>C += op(A) op(B)</c> when <paramref name="accumulate"/>),
@@ -85,6 +90,18 @@ public static partial class Gemm
             }
             return;
         }
+        if (n == 1 && m > 1)
+        {
+            // C [m, 1] and C^T [1, m] are the same memory, and C^T = op(B)^T op(A)^T is a row-vector product,
+            // which the m = 1 path serves without padding a 1-column tile out to a whole register pair.
+            Multiply(width, threads, !transposeB, !transposeA, 1, m, k, b, a, c, accumulate);
+            return;
+        }
+        if (m == 1)
+        {
+            RowVector(transposeB, n, k, a, b, c, accumulate);
+            return;
+        }
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, pb, pc, accumulate);
@@ -102,6 +119,45 @@ public static partial class Gemm
                 default:
                     Run<SimdScalar<T>, T, T>(problem, threads);
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>m = 1</c>: with B stored <c>[k, n]</c>, row updates <c>acc += a[p] * B[p, :]</c> by fused multiply-adds in the same
+    /// depth slices as the tiled path (so the bits equal those of a row of a larger product); with B stored
+    /// <c>[n, k]</c>, one contiguous dot product per element.
+    /// </summary>
+    private static unsafe void RowVector<T>(bool transposeB, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        a = a[..k];
+        c = c[..n];
+        if (transposeB)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T dot = TensorPrimitives.Dot(a, b.Slice(j * k, k));
+                c[j] = accumulate ? c[j] + dot : dot;
+            }
+            return;
+        }
+        int slices = (k + DepthBlock - 1) / DepthBlock;
+        int depth = (k + slices - 1) / slices;
+        var sum = new Span<T>(PackBuffers<T>.B(n), n);
+        for (int pc = 0; pc < k; pc += depth)
+        {
+            int kc = Math.Min(depth, k - pc);
+            bool add = accumulate || pc > 0;
+            Span<T> target = add ? sum : c;
+            target.Clear();
+            for (int p = pc; p < pc + kc; p++)
+            {
+                TensorPrimitives.FusedMultiplyAdd(b.Slice(p * n, n), a[p], target, target);
+            }
+            if (add)
+            {
+                TensorPrimitives.Add(c, sum, c);
             }
         }
     }
@@ -159,16 +215,26 @@ public static partial class Gemm
         int columnBlockAlloc = Math.Min(columnBlock, (columns + width - 1) / width * width);
         T* packedA = PackBuffers<T>.A(rowBlockAlloc * depth);
         T* packedB = PackBuffers<T>.B(columnBlockAlloc * depth);
+        bool packB = problem.TransposeB || rows > InPlaceRows;
         nint ldc = n;
 
         for (int jc = columnStart; jc < columnEnd; jc += columnBlock)
         {
             int nc = Math.Min(columnBlock, columnEnd - jc);
+            int wholeColumns = nc / width * width;
             for (int pc = 0; pc < k; pc += depth)
             {
                 int kc = Math.Min(depth, k - pc);
                 bool add = problem.Accumulate || pc > 0;
-                PackB(problem.TransposeB, problem.B, n, k, pc, kc, jc, nc, width, packedB);
+                if (packB)
+                {
+                    PackB<TS, TV, T>(problem.TransposeB, problem.B, n, k, pc, kc, jc, nc, packedB);
+                }
+                else if (wholeColumns < nc)
+                {
+                    // Only the ragged last panel is copied (and zero-padded); whole panels are read where they lie.
+                    PackB<TS, TV, T>(false, problem.B, n, k, pc, kc, jc + wholeColumns, nc - wholeColumns, packedB);
+                }
                 for (int ic = rowStart; ic < rowEnd; ic += RowBlock)
                 {
                     int mc = Math.Min(RowBlock, rowEnd - ic);
@@ -176,7 +242,23 @@ public static partial class Gemm
                     for (int jr = 0; jr < nc; jr += width)
                     {
                         int tileColumns = Math.Min(width, nc - jr);
-                        T* panelB = packedB + jr * kc;
+                        T* panelB;
+                        nint ldb;
+                        if (packB)
+                        {
+                            panelB = packedB + jr * kc;
+                            ldb = width;
+                        }
+                        else if (tileColumns == width)
+                        {
+                            panelB = problem.B + (nint)pc * n + jc + jr;
+                            ldb = n;
+                        }
+                        else
+                        {
+                            panelB = packedB;
+                            ldb = width;
+                        }
                         T* cColumn = problem.C + jc + jr;
                         for (int ir = 0; ir < mc; ir += TileRows)
                         {
@@ -185,11 +267,11 @@ public static partial class Gemm
                             T* cTile = cColumn + (ic + ir) * ldc;
                             if (tileRows == TileRows && tileColumns == width)
                             {
-                                Tile<TS, TV, T>(kc, panelA, panelB, cTile, ldc, add);
+                                Tile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add);
                             }
                             else
                             {
-                                EdgeTile<TS, TV, T>(kc, panelA, panelB, cTile, ldc, add, tileRows, tileColumns);
+                                EdgeTile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add, tileRows, tileColumns);
                             }
                         }
                     }
