@@ -17,28 +17,45 @@ public static partial class Gemm
     private static unsafe void PackA<T>(bool transposeA, T* a, int m, int k, int i0, int mc, int p0, int kc, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int ir = 0; ir < mc; ir += TileRows)
+        if (transposeA)
         {
-            int rows = Math.Min(TileRows, mc - ir);
-            if (transposeA)
+            // A is stored [k, m]: the 6 values for one p are adjacent. Row by row of storage, so each source row is
+            // one forward stream, scattering groups of 6 into the panels.
+            int whole = mc / TileRows * TileRows;
+            for (int p = 0; p < kc; p++)
             {
-                // A is stored [k, m]: the 6 values for one p are adjacent in memory.
+                T* source = a + (nint)(p0 + p) * m + i0;
+                T* d = destination + p * TileRows;
+                for (int ir = 0; ir < whole; ir += TileRows, d += TileRows * kc)
+                {
+                    d[0] = source[ir];
+                    d[1] = source[ir + 1];
+                    d[2] = source[ir + 2];
+                    d[3] = source[ir + 3];
+                    d[4] = source[ir + 4];
+                    d[5] = source[ir + 5];
+                }
+            }
+            if (whole < mc)
+            {
+                // The ragged last panel, zero-padded.
+                T* panel = destination + whole * kc;
+                new Span<T>(panel, TileRows * kc).Clear();
                 for (int p = 0; p < kc; p++)
                 {
-                    T* source = a + (nint)(p0 + p) * m + i0 + ir;
-                    T* d = destination + p * TileRows;
-                    int r = 0;
-                    for (; r < rows; r++)
+                    T* source = a + (nint)(p0 + p) * m + i0 + whole;
+                    for (int r = 0; r < mc - whole; r++)
                     {
-                        d[r] = source[r];
-                    }
-                    for (; r < TileRows; r++)
-                    {
-                        d[r] = T.Zero;
+                        panel[p * TileRows + r] = source[r];
                     }
                 }
             }
-            else if (rows == TileRows)
+            return;
+        }
+        for (int ir = 0; ir < mc; ir += TileRows)
+        {
+            int rows = Math.Min(TileRows, mc - ir);
+            if (rows == TileRows)
             {
                 // A is stored [m, k]: read the 6 rows side by side, so each p writes one contiguous group of 6.
                 T* s0 = a + (nint)(i0 + ir) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k;
@@ -79,68 +96,72 @@ public static partial class Gemm
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = 2 * TS.Count;
-        for (int jr = 0; jr < nc; jr += width)
+        if (!transposeB)
         {
-            int columns = Math.Min(width, nc - jr);
-            if (!transposeB)
+            // B is stored [k, n]. Whole panels row by row: each source row is read once, front to back, so the
+            // hardware prefetcher sees one stream rather than one per row (B can be megabytes, e.g. im2col columns).
+            int whole = nc / width * width;
+            for (int p = 0; p < kc; p++)
             {
-                // B is stored [k, n]: each packed row segment is a contiguous copy, two registers when whole.
-                T* source = b + (nint)p0 * n + j0 + jr;
-                T* d = destination;
-                if (columns == width)
+                T* source = b + (nint)(p0 + p) * n + j0;
+                T* d = destination + p * width;
+                for (int jr = 0; jr < whole; jr += width, d += width * kc)
                 {
-                    for (int p = 0; p < kc; p++, source += n, d += width)
-                    {
-                        TS.Store(TS.Load(source), d);
-                        TS.Store(TS.Load(source + TS.Count), d + TS.Count);
-                    }
+                    TS.Store(TS.Load(source + jr), d);
+                    TS.Store(TS.Load(source + jr + TS.Count), d + TS.Count);
                 }
-                else
+            }
+            if (whole < nc)
+            {
+                // The ragged last panel, zero-padded.
+                int columns = nc - whole;
+                T* source = b + (nint)p0 * n + j0 + whole;
+                T* d = destination + whole * kc;
+                for (int p = 0; p < kc; p++, source += n, d += width)
                 {
-                    for (int p = 0; p < kc; p++, source += n, d += width)
+                    int j = 0;
+                    for (; j < columns; j++)
                     {
-                        int j = 0;
-                        for (; j < columns; j++)
-                        {
-                            d[j] = source[j];
-                        }
-                        for (; j < width; j++)
-                        {
-                            d[j] = T.Zero;
-                        }
+                        d[j] = source[j];
+                    }
+                    for (; j < width; j++)
+                    {
+                        d[j] = T.Zero;
                     }
                 }
             }
-            else
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += width)
+        {
+            int columns = Math.Min(width, nc - jr);
+            // B is stored [n, k]: each stored row is one column of op(B). Four rows at a time, read side by
+            // side, so each p writes four adjacent slots; a ragged panel is cleared first for its zero padding.
+            if (columns < width)
             {
-                // B is stored [n, k]: each stored row is one column of op(B). Four rows at a time, read side by
-                // side, so each p writes four adjacent slots; a ragged panel is cleared first for its zero padding.
-                if (columns < width)
+                new Span<T>(destination, width * kc).Clear();
+            }
+            int j = 0;
+            for (; j + 4 <= columns; j += 4)
+            {
+                T* s0 = b + (nint)(j0 + jr + j) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+                T* d = destination + j;
+                int p = Transpose4(s0, s1, s2, s3, kc, d, width);
+                for (d += p * width; p < kc; p++, d += width)
                 {
-                    new Span<T>(destination, width * kc).Clear();
+                    d[0] = s0[p];
+                    d[1] = s1[p];
+                    d[2] = s2[p];
+                    d[3] = s3[p];
                 }
-                int j = 0;
-                for (; j + 4 <= columns; j += 4)
+            }
+            for (; j < columns; j++)
+            {
+                T* source = b + (nint)(j0 + jr + j) * k + p0;
+                T* d = destination + j;
+                for (int p = 0; p < kc; p++, d += width)
                 {
-                    T* s0 = b + (nint)(j0 + jr + j) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-                    T* d = destination + j;
-                    int p = Transpose4(s0, s1, s2, s3, kc, d, width);
-                    for (d += p * width; p < kc; p++, d += width)
-                    {
-                        d[0] = s0[p];
-                        d[1] = s1[p];
-                        d[2] = s2[p];
-                        d[3] = s3[p];
-                    }
-                }
-                for (; j < columns; j++)
-                {
-                    T* source = b + (nint)(j0 + jr + j) * k + p0;
-                    T* d = destination + j;
-                    for (int p = 0; p < kc; p++, d += width)
-                    {
-                        *d = source[p];
-                    }
+                    *d = source[p];
                 }
             }
             destination += width * kc;
