@@ -80,6 +80,7 @@ public static partial class Gemm
     /// interior ones do.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [SkipLocalsInit] // every slot of the stack tile is written by Tile before it is read
     private static unsafe void EdgeTile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add, int rows, int columns)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {

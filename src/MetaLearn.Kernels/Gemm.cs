@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MetaLearn.Kernels;
@@ -26,6 +27,9 @@ public static partial class Gemm
     /// <summary>Products with fewer multiply-adds than this run on one thread: below it, waking a second thread costs
     /// more than it saves.</summary>
     internal const long ParallelThreshold = 1L << 21;
+
+    /// <summary>Products up to this many multiply-adds take the plain triple loop (see <see cref="Tiny{T}"/>).</summary>
+    internal const long TinyProduct = 128;
 
     /// <summary>Row blocks up to this many rows read a non-transposed B in place: each B panel is used by at most 4
     /// tiles, too few to repay copying it.</summary>
@@ -90,6 +94,11 @@ public static partial class Gemm
             }
             return;
         }
+        if ((long)m * n * k <= TinyProduct)
+        {
+            Tiny(transposeA, transposeB, m, n, k, a, b, c, accumulate);
+            return;
+        }
         if (n == 1 && m > 1)
         {
             // C [m, 1] and C^T [1, m] are the same memory, and C^T = op(B)^T op(A)^T is a row-vector product,
@@ -102,6 +111,16 @@ public static partial class Gemm
             RowVector(transposeB, n, k, a, b, c, accumulate);
             return;
         }
+        Tiled(width, threads, transposeA, transposeB, m, n, k, a, b, c, accumulate);
+    }
+
+    /// <summary>The packed, blocked path (kept out of line so the small-size dispatch above stays a few instructions).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void Tiled<T>(
+        SimdWidth width, int threads, bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, pb, pc, accumulate);
@@ -119,6 +138,31 @@ public static partial class Gemm
                 default:
                     Run<SimdScalar<T>, T, T>(problem, threads);
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Products of at most <see cref="TinyProduct"/> multiply-adds: a plain triple loop, since packing would cost more than
+    /// the arithmetic. Each element is the same chain of fused multiply-adds as in the tiled path (k is below one depth
+    /// slice here), so the bits agree with it.
+    /// </summary>
+    private static void Tiny<T>(bool transposeA, bool transposeB, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Element strides: A(i, p) = a[i * aRow + p * aDepth], B(p, j) = b[p * bDepth + j * bColumn].
+        (int aRow, int aDepth) = transposeA ? (1, m) : (k, 1);
+        (int bDepth, int bColumn) = transposeB ? (1, k) : (n, 1);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    sum = T.FusedMultiplyAdd(a[i * aRow + p * aDepth], b[p * bDepth + j * bColumn], sum);
+                }
+                c[i * n + j] = accumulate ? c[i * n + j] + sum : sum;
             }
         }
     }
@@ -185,9 +229,17 @@ public static partial class Gemm
             Block<TS, TV, T>(problem, 0, problem.M, 0, problem.N);
             return;
         }
+        RunParallel<TS, TV, T>(problem, parts, splitColumns, splitColumns ? columnTiles : rowTiles);
+    }
+
+    /// <summary>Runs <paramref name="parts"/> slabs of <paramref name="tiles"/> whole tiles on the thread pool (its own
+    /// method so that the closure is allocated only for products big enough to split).</summary>
+    private static unsafe void RunParallel<TS, TV, T>(Problem<T> problem, int parts, bool splitColumns, int tiles)
+        where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = 2 * TS.Count;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
-            int tiles = splitColumns ? columnTiles : rowTiles;
             int first = (int)((long)tiles * part / parts), last = (int)((long)tiles * (part + 1) / parts);
             if (splitColumns)
             {

@@ -83,6 +83,43 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void TinyAndRowVectorPathsGiveTheBitsOfTheTiledPath(bool ta, bool tb)
+    {
+        // The first rows of a 40-row product go through the tiled path; the same rows alone, as a 2-row product of
+        // at most TinyProduct multiply-adds or as a 1-row product, must agree to the bit (the m = 1 path with B stored
+        // [n, k] uses dot products and is only close).
+        const int M = 40, K = 8;
+        foreach ((int n, int rows) in new[] { (8, 2), (40, 1) }) // 2 x 8 x 8 = TinyProduct; 1 x 40 x 8 is above it
+        {
+            var rng = new Random(11);
+            double[] a = Random<double>(rng, M * K), b = Random<double>(rng, K * n), start = Random<double>(rng, M * n);
+            double[] full = (double[])start.Clone();
+            Gemm.Multiply<double>(ta, tb, M, n, K, a, b, full, accumulate: true);
+            double[] top = ta ? TopRowsOfTransposed(a, K, M, rows) : a[..(rows * K)];
+            double[] c = start[..(rows * n)];
+            Gemm.Multiply<double>(ta, tb, rows, n, K, top, b, c, accumulate: true);
+            for (int i = 0; i < rows * n; i++)
+            {
+                if (rows == 1 && tb)
+                {
+                    Assert.Equal(full[i], c[i], 1e-14);
+                }
+                else
+                {
+                    Assert.Equal(full[i], c[i]);
+                }
+            }
+        }
+
+        static double[] TopRowsOfTransposed(double[] a, int k, int m, int rows)
+            => Enumerable.Range(0, k).SelectMany(p => a.Skip(p * m).Take(rows)).ToArray();
+    }
+
     [Fact]
     public void PublicEntryMatchesTheInternalOneUnderAThreadLimit()
     {
