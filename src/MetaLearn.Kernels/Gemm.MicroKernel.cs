@@ -5,18 +5,25 @@ namespace MetaLearn.Kernels;
 
 public static partial class Gemm
 {
-    /// <summary>Rows of C per micro-tile: 6 rows x 2 registers = 12 accumulators, which with the 2 B registers and
-    /// the A broadcast fits the 16 registers of AVX2 and leaves the FMA ports enough independent chains
-    /// (FMA latency 4 x 2 ports = 8 needed).</summary>
-    internal const int TileRows = 6;
+    /// <summary>
+    /// Rows of C per micro-tile on a rung. With 32 registers (AVX-512): 8 rows x 2 registers = 16 accumulators, and
+    /// 8 divides the row counts this library meets most (64 channels, 576 = 64 x 9, powers of two), so they have no
+    /// ragged tiles. With 16 registers (AVX2 and below): 6 x 2 = 12 accumulators + 2 B registers + the A broadcast.
+    /// Either way there are more independent FMA chains than FMA latency x ports (4 x 2 = 8).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int TileRowsOf<TV>() where TV : unmanaged => Unsafe.SizeOf<TV>() == 64 ? 8 : 6;
+
+    /// <summary>The most rows any rung's tile has (sizes the stack tile of <see cref="EdgeTile"/>).</summary>
+    internal const int MaxTileRows = 8;
 
     /// <summary>
-    /// The micro-kernel: effectively computes the <c>[6, 2 * TS.Count]</c> tile <c>acc = sum_p a[p, :]^T b[p, :]</c> over
+    /// The micro-kernel: effectively computes the <c>[TileRowsOf&lt;TV&gt;(), 2 * TS.Count]</c> tile <c>acc = sum_p a[p, :]^T b[p, :]</c> over
     /// <paramref name="kc"/> packed steps, each element by fused multiply-adds in order <c>p = 0, 1, ...</c>, then
     /// <c>c = acc</c>, or <c>c = c + acc</c> when <paramref name="add"/>. NaN and Inf propagate: nothing is skipped.
     /// </summary>
     /// <param name="kc">Depth of the packed panels.</param>
-    /// <param name="a">Packed A micro-panel: for each p, 6 consecutive row values.</param>
+    /// <param name="a">Packed A micro-panel: for each p, the tile's row values side by side.</param>
     /// <param name="b">B micro-panel: for each p, <c>2 * TS.Count</c> consecutive column values, <paramref name="ldb"/> apart
     /// (the panel width when packed, the row stride of B when read in place).</param>
     /// <param name="ldb">Distance between consecutive p in <paramref name="b"/>.</param>
@@ -27,8 +34,11 @@ public static partial class Gemm
     private static unsafe void Tile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The tile height is a JIT-time constant per rung, so the rows-7-and-8 code below vanishes from the 6-row rungs.
+        int tileRows = TileRowsOf<TV>();
         TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
         TV c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
+        TV c60 = TS.Zero, c61 = TS.Zero, c70 = TS.Zero, c71 = TS.Zero;
         for (int p = 0; p < kc; p++)
         {
             TV b0 = TS.Load(b), b1 = TS.Load(b + TS.Count);
@@ -50,7 +60,16 @@ public static partial class Gemm
             x = TS.Broadcast(a[5]);
             c50 = TS.MultiplyAdd(x, b0, c50);
             c51 = TS.MultiplyAdd(x, b1, c51);
-            a += TileRows;
+            if (tileRows == 8)
+            {
+                x = TS.Broadcast(a[6]);
+                c60 = TS.MultiplyAdd(x, b0, c60);
+                c61 = TS.MultiplyAdd(x, b1, c61);
+                x = TS.Broadcast(a[7]);
+                c70 = TS.MultiplyAdd(x, b0, c70);
+                c71 = TS.MultiplyAdd(x, b1, c71);
+            }
+            a += tileRows;
             b += ldb;
         }
         StoreRow<TS, TV, T>(c00, c01, c, add);
@@ -59,6 +78,11 @@ public static partial class Gemm
         StoreRow<TS, TV, T>(c30, c31, c + 3 * ldc, add);
         StoreRow<TS, TV, T>(c40, c41, c + 4 * ldc, add);
         StoreRow<TS, TV, T>(c50, c51, c + 5 * ldc, add);
+        if (tileRows == 8)
+        {
+            StoreRow<TS, TV, T>(c60, c61, c + 6 * ldc, add);
+            StoreRow<TS, TV, T>(c70, c71, c + 7 * ldc, add);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,7 +99,7 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// A tile cut by the edge of C (<paramref name="rows"/> &lt; 6 or <paramref name="columns"/> &lt; 2 * TS.Count): runs
+    /// A tile cut by the edge of C (<paramref name="rows"/> below the tile height or <paramref name="columns"/> &lt; 2 * TS.Count): runs
     /// the same micro-kernel into a stack tile and copies the valid part, so edge elements see exactly the operations
     /// interior ones do.
     /// </summary>
@@ -85,7 +109,7 @@ public static partial class Gemm
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = 2 * TS.Count;
-        T* tile = stackalloc T[TileRows * 2 * 16];
+        T* tile = stackalloc T[MaxTileRows * 2 * 16];
         Tile<TS, TV, T>(kc, a, b, ldb, tile, width, add: false);
         for (int r = 0; r < rows; r++)
         {

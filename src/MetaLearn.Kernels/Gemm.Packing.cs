@@ -9,24 +9,25 @@ namespace MetaLearn.Kernels;
 public static partial class Gemm
 {
     /// <summary>
-    /// Copies the block <c>op(A)[i0 .. i0 + mc, p0 .. p0 + kc]</c> into micro-panels of <see cref="TileRows"/> rows:
-    /// panel after panel, and inside a panel, for each p, the 6 row values side by side (zero past the last row).
+    /// Copies the block <c>op(A)[i0 .. i0 + mc, p0 .. p0 + kc]</c> into micro-panels of <c>TileRowsOf&lt;TV&gt;()</c> rows:
+    /// panel after panel, and inside a panel, for each p, the row values side by side (zero past the last row).
     /// Both storage orders of A end up in this one layout, which is what lets a single micro-kernel serve all four
     /// transpose variants.
     /// </summary>
-    private static unsafe void PackA<T>(bool transposeA, T* a, int m, int k, int i0, int mc, int p0, int kc, T* destination)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void PackA<TV, T>(bool transposeA, T* a, int m, int k, int i0, int mc, int p0, int kc, T* destination)
+        where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int tileRows = TileRowsOf<TV>();
         if (transposeA)
         {
-            // A is stored [k, m]: the 6 values for one p are adjacent. Row by row of storage, so each source row is
-            // one forward stream, scattering groups of 6 into the panels.
-            int whole = mc / TileRows * TileRows;
+            // A is stored [k, m]: a tile's values for one p are adjacent. Row by row of storage, so each source row
+            // is one forward stream, scattering groups of 6 or 8 into the panels.
+            int whole = mc / tileRows * tileRows;
             for (int p = 0; p < kc; p++)
             {
                 T* source = a + (nint)(p0 + p) * m + i0;
-                T* d = destination + p * TileRows;
-                for (int ir = 0; ir < whole; ir += TileRows, d += TileRows * kc)
+                T* d = destination + p * tileRows;
+                for (int ir = 0; ir < whole; ir += tileRows, d += tileRows * kc)
                 {
                     d[0] = source[ir];
                     d[1] = source[ir + 1];
@@ -34,33 +35,39 @@ public static partial class Gemm
                     d[3] = source[ir + 3];
                     d[4] = source[ir + 4];
                     d[5] = source[ir + 5];
+                    if (tileRows == 8)
+                    {
+                        d[6] = source[ir + 6];
+                        d[7] = source[ir + 7];
+                    }
                 }
             }
             if (whole < mc)
             {
                 // The ragged last panel, zero-padded.
                 T* panel = destination + whole * kc;
-                new Span<T>(panel, TileRows * kc).Clear();
+                new Span<T>(panel, tileRows * kc).Clear();
                 for (int p = 0; p < kc; p++)
                 {
                     T* source = a + (nint)(p0 + p) * m + i0 + whole;
                     for (int r = 0; r < mc - whole; r++)
                     {
-                        panel[p * TileRows + r] = source[r];
+                        panel[p * tileRows + r] = source[r];
                     }
                 }
             }
             return;
         }
-        for (int ir = 0; ir < mc; ir += TileRows)
+        for (int ir = 0; ir < mc; ir += tileRows)
         {
-            int rows = Math.Min(TileRows, mc - ir);
-            if (rows == TileRows)
+            int rows = Math.Min(tileRows, mc - ir);
+            if (rows == tileRows)
             {
-                // A is stored [m, k]: read the 6 rows side by side, so each p writes one contiguous group of 6.
+                // A is stored [m, k]: read the tile's rows side by side, so each p writes one contiguous group.
                 T* s0 = a + (nint)(i0 + ir) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k;
+                T* s6 = s5 + k, s7 = s6 + k;
                 T* d = destination;
-                for (int p = 0; p < kc; p++, d += TileRows)
+                for (int p = 0; p < kc; p++, d += tileRows)
                 {
                     d[0] = s0[p];
                     d[1] = s1[p];
@@ -68,23 +75,28 @@ public static partial class Gemm
                     d[3] = s3[p];
                     d[4] = s4[p];
                     d[5] = s5[p];
+                    if (tileRows == 8)
+                    {
+                        d[6] = s6[p];
+                        d[7] = s7[p];
+                    }
                 }
             }
             else
             {
                 // The ragged last panel: clear it, then fill the rows that exist.
-                new Span<T>(destination, TileRows * kc).Clear();
+                new Span<T>(destination, tileRows * kc).Clear();
                 for (int r = 0; r < rows; r++)
                 {
                     T* source = a + (nint)(i0 + ir + r) * k + p0;
                     T* d = destination + r;
                     for (int p = 0; p < kc; p++)
                     {
-                        d[p * TileRows] = source[p];
+                        d[p * tileRows] = source[p];
                     }
                 }
             }
-            destination += TileRows * kc;
+            destination += tileRows * kc;
         }
     }
 

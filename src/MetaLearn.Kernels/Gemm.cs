@@ -11,14 +11,14 @@ namespace MetaLearn.Kernels;
 /// ACM TOMS 2008; Van Zee and van de Geijn, "BLIS", ACM TOMS 2015): C is cut into column blocks (B block kept in
 /// L2/L3), the depth into slices of <see cref="DepthBlock"/> (a packed B micro-panel stays in L1) and the rows into
 /// blocks (packed A block stays in L2); A and B are copied into contiguous micro-panels so that one register-blocked
-/// micro-kernel (<see cref="TileRows"/> x two SIMD registers of FMAs) serves all four transpose variants.
+/// micro-kernel (8 or 6 rows x two SIMD registers of FMAs) serves all four transpose variants.
 /// </remarks>
 public static partial class Gemm
 {
     /// <summary>Depth slice: a packed B micro-panel (256 x 32 floats or 256 x 16 doubles = 32 KiB) stays in L1.</summary>
     internal const int DepthBlock = 256;
 
-    /// <summary>Rows per packed A block (a multiple of <see cref="TileRows"/>): 240 x 256 floats = 240 KiB stays in L2.</summary>
+    /// <summary>Rows per packed A block (a multiple of both tile heights, 6 and 8): 240 x 256 floats = 240 KiB stays in L2.</summary>
     internal const int RowBlock = 240;
 
     /// <summary>Bytes of one packed B block (depth slice x column block), sized to sit in L2 next to the A block.</summary>
@@ -33,7 +33,7 @@ public static partial class Gemm
 
     /// <summary>Row blocks up to this many rows read a non-transposed B in place: each B panel is used by at most 4
     /// tiles, too few to repay copying it.</summary>
-    private const int InPlaceRows = 4 * TileRows;
+    private const int InPlaceRows = 24;
 
     /// <summary>
     /// Effectively computes <c>C = op(A) op(B)</c> (or <c>C += op(A) op(B)</c> when <paramref name="accumulate"/>),
@@ -218,8 +218,8 @@ public static partial class Gemm
     private static unsafe void Run<TS, TV, T>(Problem<T> problem, int threads)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = 2 * TS.Count;
-        int rowTiles = (problem.M + TileRows - 1) / TileRows, columnTiles = (problem.N + width - 1) / width;
+        int width = 2 * TS.Count, tileRows = TileRowsOf<TV>();
+        int rowTiles = (problem.M + tileRows - 1) / tileRows, columnTiles = (problem.N + width - 1) / width;
         // Split C into disjoint slabs of whole tiles along the dimension with more of them; every element is still
         // computed by one thread through the same depth slices, so the split cannot change a bit of the result.
         bool splitColumns = columnTiles >= rowTiles;
@@ -237,7 +237,7 @@ public static partial class Gemm
     private static unsafe void RunParallel<TS, TV, T>(Problem<T> problem, int parts, bool splitColumns, int tiles)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = 2 * TS.Count;
+        int width = 2 * TS.Count, tileRows = TileRowsOf<TV>();
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             int first = (int)((long)tiles * part / parts), last = (int)((long)tiles * (part + 1) / parts);
@@ -247,7 +247,7 @@ public static partial class Gemm
             }
             else
             {
-                Block<TS, TV, T>(problem, first * TileRows, Math.Min(problem.M, last * TileRows), 0, problem.N);
+                Block<TS, TV, T>(problem, first * tileRows, Math.Min(problem.M, last * tileRows), 0, problem.N);
             }
         });
     }
@@ -263,7 +263,8 @@ public static partial class Gemm
         int depth = (k + slices - 1) / slices;
         int columnBlock = Math.Max(width, ColumnBlockBytes / (DepthBlock * sizeof(T)) / width * width);
         int rows = rowEnd - rowStart, columns = columnEnd - columnStart;
-        int rowBlockAlloc = Math.Min(RowBlock, (rows + TileRows - 1) / TileRows * TileRows);
+        int tileRows = TileRowsOf<TV>();
+        int rowBlockAlloc = Math.Min(RowBlock, (rows + tileRows - 1) / tileRows * tileRows);
         int columnBlockAlloc = Math.Min(columnBlock, (columns + width - 1) / width * width);
         T* packedA = PackBuffers<T>.A(rowBlockAlloc * depth);
         T* packedB = PackBuffers<T>.B(columnBlockAlloc * depth);
@@ -290,7 +291,7 @@ public static partial class Gemm
                 for (int ic = rowStart; ic < rowEnd; ic += RowBlock)
                 {
                     int mc = Math.Min(RowBlock, rowEnd - ic);
-                    PackA(problem.TransposeA, problem.A, m, k, ic, mc, pc, kc, packedA);
+                    PackA<TV, T>(problem.TransposeA, problem.A, m, k, ic, mc, pc, kc, packedA);
                     for (int jr = 0; jr < nc; jr += width)
                     {
                         int tileColumns = Math.Min(width, nc - jr);
@@ -312,18 +313,18 @@ public static partial class Gemm
                             ldb = width;
                         }
                         T* cColumn = problem.C + jc + jr;
-                        for (int ir = 0; ir < mc; ir += TileRows)
+                        for (int ir = 0; ir < mc; ir += tileRows)
                         {
-                            int tileRows = Math.Min(TileRows, mc - ir);
+                            int rowsHere = Math.Min(tileRows, mc - ir);
                             T* panelA = packedA + ir * kc;
                             T* cTile = cColumn + (ic + ir) * ldc;
-                            if (tileRows == TileRows && tileColumns == width)
+                            if (rowsHere == tileRows && tileColumns == width)
                             {
                                 Tile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add);
                             }
                             else
                             {
-                                EdgeTile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add, tileRows, tileColumns);
+                                EdgeTile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add, rowsHere, tileColumns);
                             }
                         }
                     }
