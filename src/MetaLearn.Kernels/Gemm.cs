@@ -39,12 +39,17 @@ public static partial class Gemm
     /// Effectively computes <c>C = op(A) op(B)</c> (or <c>C += op(A) op(B)</c> when <paramref name="accumulate"/>),
     /// where <c>op(A)</c> is <c>[m, k]</c> and <c>op(B)</c> is <c>[k, n]</c>, all row-major; <c>A</c> is stored <c>[k, m]</c>
     /// when <paramref name="transposeA"/> and <c>B</c> is stored <c>[n, k]</c> when <paramref name="transposeB"/>.
-    /// NaN and Inf propagate as in a naive triple loop (no zero skipping). Each element is summed over <c>p</c> in
-    /// order by fused multiply-adds, in slices of 256 that are then added to <c>C</c>, so results do not depend on the
-    /// SIMD width or on the number of threads (at most <see cref="KernelParallelism.MaxThreads"/>; large products only).
+    /// NaN and Inf propagate as in a naive triple loop (no zero skipping).
+    /// Each element is summed over <c>p</c> in order by fused multiply-adds, in equal depth slices of at most 256 whose
+    /// sums are added to <c>C</c> one after another, so the result does not depend on the SIMD width or on the number
+    /// of threads (at most <see cref="KernelParallelism.MaxThreads"/>, and more than one only for products of 2^21
+    /// multiply-adds or more). The one exception to that summation order: when <c>m = 1</c> with <c>B</c> stored
+    /// <c>[n, k]</c>, or <c>n = 1</c> with <c>A</c> stored <c>[m, k]</c>, each element is a contiguous dot product
+    /// (deterministic, but summed in another order).
     /// </summary>
     /// <exception cref="ArgumentException">A size is negative or a span is shorter than its matrix.</exception>
-    public static unsafe void Multiply<T>(
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
+    public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
