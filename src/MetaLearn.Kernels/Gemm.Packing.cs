@@ -63,11 +63,25 @@ public static partial class Gemm
             int rows = Math.Min(tileRows, mc - ir);
             if (rows == tileRows)
             {
-                // A is stored [m, k]: read the tile's rows side by side, so each p writes one contiguous group.
+                // A is stored [m, k]: read the tile's rows side by side, so each p writes one contiguous group;
+                // four rows at a time through register transposes, the rest (and the depth tail) one by one.
                 T* s0 = a + (nint)(i0 + ir) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k, s4 = s3 + k, s5 = s4 + k;
                 T* s6 = s5 + k, s7 = s6 + k;
-                T* d = destination;
-                for (int p = 0; p < kc; p++, d += tileRows)
+                int done = Transpose4(s0, s1, s2, s3, kc, destination, tileRows);
+                if (tileRows == 8)
+                {
+                    Transpose4(s4, s5, s6, s7, kc, destination + 4, tileRows);
+                }
+                else
+                {
+                    for (int p = 0; p < done; p++)
+                    {
+                        destination[p * tileRows + 4] = s4[p];
+                        destination[p * tileRows + 5] = s5[p];
+                    }
+                }
+                T* d = destination + done * tileRows;
+                for (int p = done; p < kc; p++, d += tileRows)
                 {
                     d[0] = s0[p];
                     d[1] = s1[p];
@@ -181,8 +195,9 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Transposes four rows of B^T, 4 depths at a time, into four packed rows of 4 adjacent slots (SSE for float,
-    /// AVX for double); returns how many depths it did, leaving the rest to the scalar loop.
+    /// Transposes four source rows (of A, or of B stored [n, k]), 4 depths at a time, into 4 adjacent slots of the
+    /// packed rows <paramref name="width"/> apart (SSE for float, AVX for double); returns how many depths it did,
+    /// leaving the rest to a scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe int Transpose4<T>(T* s0, T* s1, T* s2, T* s3, int kc, T* d, nint width) where T : unmanaged
