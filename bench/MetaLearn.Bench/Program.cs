@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using MetaLearn.Bench;
+using MetaLearn.Kernels;
 
 if (args.Length < 2)
 {
@@ -15,6 +16,8 @@ string name = args[0];
 int reps = int.Parse(args[1], CultureInfo.InvariantCulture);
 int threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
 
+// THREADS is the whole budget: no kernel call below may use more (meta-batches lower it to 1 inside their tasks).
+using KernelParallelism.Scope budget = KernelParallelism.Limit(threads);
 Action step = Workloads.Create(name, threads);
 int inner = Workloads.InnerRepeats(name);
 // Warm-up: at least 3 steps and 2 seconds, so tiered JIT has promoted the hot paths (the same rule runs on the PyTorch side).

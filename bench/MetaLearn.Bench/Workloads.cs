@@ -24,9 +24,9 @@ internal static class Workloads
         "maml-omniglot-1st" => MamlOmniglot(firstOrder: true, threads),
         "protonet-60w5s" => ProtoNet(),
         "reptile-sinusoid" => ReptileSinusoid(),
-        "sgemm-64" => Sgemm(64, threads),
-        "sgemm-256" => Sgemm(256, threads),
-        "sgemm-1024" => Sgemm(1024, threads),
+        "sgemm-64" => Sgemm(64),
+        "sgemm-256" => Sgemm(256),
+        "sgemm-1024" => Sgemm(1024),
         _ => throw new ArgumentException($"unknown workload '{name}'; known: {string.Join(", ", Names)}"),
     };
 
@@ -158,26 +158,24 @@ internal static class Workloads
         };
     }
 
-    private static Action Sgemm(int n, int threads)
+    private static Action Sgemm(int n)
     {
         var rng = new Random(0);
         float[] a = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
         float[] b = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
         var c = new float[n * n];
-        return () =>
-        {
-            using (KernelParallelism.Limit(threads))
-            {
-                Gemm.Multiply<float>(false, false, n, n, n, a, b, c);
-            }
-        };
+        return () => Gemm.Multiply<float>(false, false, n, n, n, a, b, c);
     }
 
     /// <summary>Runs <paramref name="tasks"/> task losses on <paramref name="threads"/> workers and sums their gradients in task order.</summary>
     private static Tensor[] MetaBatch(int tasks, int threads, Tensor[] p, Func<int, Tensor> taskLoss)
     {
         var grads = new Tensor[tasks][];
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => grads[t] = Autograd.Grad(taskLoss(t), p));
+        // The tasks fill the cores, so each task's kernels stay on its own thread (the limit flows into Parallel.For).
+        using (KernelParallelism.Limit(1))
+        {
+            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => grads[t] = Autograd.Grad(taskLoss(t), p));
+        }
         Tensor[] total = grads[0];
         for (int t = 1; t < tasks; t++)
         {
