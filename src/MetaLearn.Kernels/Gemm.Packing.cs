@@ -254,7 +254,9 @@ public static partial class Gemm
             int slack = Alignment / sizeof(T);
             if (array is null || array.Length < length + slack)
             {
-                array = GC.AllocateUninitializedArray<T>((int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)(length + slack)), int.MaxValue), pinned: true);
+                // Rounded to 4096 elements, not to a power of two: the largest block (1 MiB of B) would otherwise take 2 MiB
+                // per thread. Block sizes are bounded, so a thread regrows at most a few times.
+                array = GC.AllocateUninitializedArray<T>((length + slack + 4095) / 4096 * 4096, pinned: true);
             }
             nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
             return (T*)((start + Alignment - 1) & ~(nint)(Alignment - 1));
