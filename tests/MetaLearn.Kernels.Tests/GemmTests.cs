@@ -1,35 +1,180 @@
+using System.Numerics;
+using Width = MetaLearn.Kernels.Gemm.SimdWidth;
+
 namespace MetaLearn.Kernels.Tests;
 
 public class GemmTests
 {
+    // Edges of the blocking: tile rows 6 or 8 (+-1, and two tiles +-1), tile columns 2 registers = 4/8/16/32 lanes (+-1), row block 240,
+    // depth slice 256 (257 -> two slices, 513 -> three), column block 512 doubles / 1024 floats at 512 bits.
     public static TheoryData<int, int, int> Sizes() => new()
     {
-        { 0, 3, 4 }, { 1, 1, 1 }, { 3, 5, 7 }, { 17, 33, 9 }, { 4, 257, 3 }, { 2, 300, 65 }, { 40, 40, 40 },
+        { 0, 3, 4 }, { 3, 0, 4 }, { 3, 4, 0 }, { 1, 1, 1 }, { 25, 40, 1 }, { 1, 40, 10 }, { 10, 1, 40 },
+        { 3, 5, 7 }, { 5, 7, 6 }, { 6, 8, 5 }, { 7, 9, 11 }, { 11, 15, 13 }, { 12, 16, 17 }, { 13, 17, 2 },
+        { 17, 31, 9 }, { 15, 8, 9 }, { 16, 33, 30 }, { 6, 32, 3 }, { 19, 33, 8 }, { 4, 257, 3 }, { 40, 40, 40 }, { 2, 300, 65 },
+        { 239, 7, 5 }, { 240, 9, 4 }, { 241, 33, 3 }, { 8, 12, 255 }, { 9, 13, 256 }, { 7, 17, 257 }, { 5, 3, 513 },
+        { 3, 513, 2 }, { 2, 1025, 3 }, { 20, 70, 600 }, { 300, 257, 65 },
     };
+
+    private static readonly Width[] Widths = [Width.Scalar, Width.V128, Width.V256, Width.V512];
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void AllTransposeVariantsMatchATripleLoop(int m, int n, int k)
+    public void DoubleMatchesATripleLoopOnEveryRungAndTransposeVariant(int m, int n, int k) => CheckAllVariants<double>(m, n, k, 1e-14);
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void FloatMatchesATripleLoopOnEveryRungAndTransposeVariant(int m, int n, int k) => CheckAllVariants<float>(m, n, k, 1e-6);
+
+    private static void CheckAllVariants<T>(int m, int n, int k, double relative) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var rng = new Random(m * 1000 + n * 10 + k);
-        double[] a = Enumerable.Range(0, m * k).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        double[] b = Enumerable.Range(0, k * n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var rng = new Random(m * 1_000_000 + n * 1000 + k);
+        T[] a = Random<T>(rng, m * k), b = Random<T>(rng, k * n), start = Random<T>(rng, m * n);
         foreach (bool ta in new[] { false, true })
         {
             foreach (bool tb in new[] { false, true })
             {
-                var c = Enumerable.Repeat(1.0, m * n).ToArray();
-                Gemm.Multiply<double>(ta, tb, m, n, k, a, b, c, accumulate: true);
-                for (int i = 0; i < m; i++)
+                (double[] expected, double[] bound) = Reference(ta, tb, m, n, k, a, b);
+                foreach (bool accumulate in new[] { false, true })
                 {
+                    foreach (Width width in Widths)
+                    {
+                        T[] c = (T[])start.Clone();
+                        Gemm.Multiply(width, 1, ta, tb, m, n, k, a, b, c, accumulate);
+                        for (int i = 0; i < m * n; i++)
+                        {
+                            double want = expected[i] + (accumulate ? double.CreateChecked(start[i]) : 0);
+                            double got = double.CreateChecked(c[i]);
+                            double tolerance = relative * (k + 2) * (bound[i] + Math.Abs(want) + 1e-30);
+                            Assert.True(Math.Abs(got - want) <= tolerance,
+                                $"{typeof(T).Name} {width} ta={ta} tb={tb} acc={accumulate} m={m} n={n} k={k} C[{i / n},{i % n}]: {got} vs {want}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(50, 70, 300)]
+    [InlineData(241, 35, 257)]
+    [InlineData(13, 1100, 20)]
+    [InlineData(64, 100, 576)]
+    public void EveryRungAndThreadCountGivesBitIdenticalResults(int m, int n, int k)
+    {
+        var rng = new Random(7);
+        float[] a = Random<float>(rng, m * k), b = Random<float>(rng, k * n), start = Random<float>(rng, m * n);
+        foreach (bool ta in new[] { false, true })
+        {
+            foreach (bool tb in new[] { false, true })
+            {
+                float[]? first = null;
+                foreach (Width width in Widths)
+                {
+                    foreach (int threads in new[] { 1, 2, 3 })
+                    {
+                        float[] c = (float[])start.Clone();
+                        Gemm.Multiply(width, threads, ta, tb, m, n, k, a, b, c, accumulate: true);
+                        first ??= c;
+                        Assert.True(first.AsSpan().SequenceEqual(c), $"{width} threads={threads} ta={ta} tb={tb} differs");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void TinyAndRowVectorPathsGiveTheBitsOfTheTiledPath(bool ta, bool tb)
+    {
+        // The first rows of a 40-row product go through the tiled path; the same rows alone, as a 2-row product of
+        // at most TinyProduct multiply-adds or as a 1-row product, must agree to the bit (the m = 1 path with B stored
+        // [n, k] uses dot products and is only close).
+        const int M = 40, K = 8;
+        foreach ((int n, int rows) in new[] { (8, 2), (40, 1) }) // 2 x 8 x 8 = TinyProduct; 1 x 40 x 8 is above it
+        {
+            var rng = new Random(11);
+            double[] a = Random<double>(rng, M * K), b = Random<double>(rng, K * n), start = Random<double>(rng, M * n);
+            double[] full = (double[])start.Clone();
+            Gemm.Multiply<double>(ta, tb, M, n, K, a, b, full, accumulate: true);
+            double[] top = ta ? TopRowsOfTransposed(a, K, M, rows) : a[..(rows * K)];
+            double[] c = start[..(rows * n)];
+            Gemm.Multiply<double>(ta, tb, rows, n, K, top, b, c, accumulate: true);
+            for (int i = 0; i < rows * n; i++)
+            {
+                if (rows == 1 && tb)
+                {
+                    Assert.Equal(full[i], c[i], 1e-14);
+                }
+                else
+                {
+                    Assert.Equal(full[i], c[i]);
+                }
+            }
+        }
+
+        static double[] TopRowsOfTransposed(double[] a, int k, int m, int rows)
+            => Enumerable.Range(0, k).SelectMany(p => a.Skip(p * m).Take(rows)).ToArray();
+    }
+
+    [Fact]
+    public void PublicEntryMatchesTheInternalOneUnderAThreadLimit()
+    {
+        const int M = 130, N = 140, K = 150; // above the parallel threshold
+        var rng = new Random(3);
+        double[] a = Random<double>(rng, M * K), b = Random<double>(rng, K * N);
+        double[] free = new double[M * N], limited = new double[M * N];
+        Gemm.Multiply<double>(false, true, M, N, K, a, b, free);
+        using (KernelParallelism.Limit(1))
+        {
+            Assert.Equal(1, KernelParallelism.MaxThreads);
+            Gemm.Multiply<double>(false, true, M, N, K, a, b, limited);
+        }
+        Assert.Equal(Environment.ProcessorCount, KernelParallelism.MaxThreads);
+        Assert.Equal(free, limited);
+    }
+
+    [Fact]
+    public async Task ThreadLimitScopesNestAndFlowIntoTasks()
+    {
+        using (KernelParallelism.Limit(1))
+        {
+            using (KernelParallelism.Limit(2))
+            {
+                Assert.Equal(Math.Min(2, Environment.ProcessorCount), KernelParallelism.MaxThreads);
+            }
+            Assert.Equal(1, KernelParallelism.MaxThreads);
+            Assert.Equal(1, await Task.Run(() => KernelParallelism.MaxThreads));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => KernelParallelism.Limit(0));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 2)]
+    [InlineData(7, 33, 5)]
+    [InlineData(13, 70, 300)]
+    public void NaNAndInfPropagateThroughZeroesOnEveryRung(int m, int n, int k)
+    {
+        foreach (Width width in Widths)
+        {
+            foreach (bool ta in new[] { false, true })
+            {
+                foreach (bool tb in new[] { false, true })
+                {
+                    // A is all zeros except a NaN at (last row, last p) and an Inf at (0, 0); B is all zeros.
+                    var a = new float[m * k];
+                    var b = new float[k * n];
+                    a[ta ? (k - 1) * m + (m - 1) : (m - 1) * k + (k - 1)] = float.NaN;
+                    a[0] = float.PositiveInfinity;
+                    var c = new float[m * n];
+                    Gemm.Multiply(width, 1, ta, tb, m, n, k, a, b, c, accumulate: false);
                     for (int j = 0; j < n; j++)
                     {
-                        double expected = 1.0;
-                        for (int p = 0; p < k; p++)
-                        {
-                            expected += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
-                        }
-                        Assert.True(Math.Abs(expected - c[i * n + j]) < 1e-12, $"ta={ta} tb={tb} C[{i},{j}]: {c[i * n + j]} vs {expected}");
+                        Assert.True(float.IsNaN(c[(m - 1) * n + j]), $"{width} ta={ta} tb={tb}: row {m - 1} col {j} lost its NaN");
+                        Assert.True(float.IsNaN(c[j]), $"{width} ta={ta} tb={tb}: Inf * 0 in row 0 col {j} should be NaN");
                     }
                 }
             }
@@ -45,6 +190,47 @@ public class GemmTests
     }
 
     [Fact]
+    public void ZeroDepthClearsOrKeepsC()
+    {
+        double[] c = [1, 2, 3, 4];
+        Gemm.Multiply<double>(false, false, 2, 2, 0, [], [], c, accumulate: true);
+        Assert.Equal([1.0, 2, 3, 4], c);
+        Gemm.Multiply<double>(false, false, 2, 2, 0, [], [], c);
+        Assert.Equal([0.0, 0, 0, 0], c);
+    }
+
+    [Fact]
     public void ShortSpansAreRefused()
-        => Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(false, false, 2, 2, 2, new float[3], new float[4], new float[4]));
+    {
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(false, false, 2, 2, 2, new float[3], new float[4], new float[4]));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(false, false, 2, 2, 2, new float[4], new float[4], new float[3]));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(false, false, -1, 2, 2, new float[4], new float[4], new float[4]));
+    }
+
+    private static T[] Random<T>(Random rng, int length) where T : unmanaged, IFloatingPointIeee754<T>
+        => Enumerable.Range(0, length).Select(_ => T.CreateChecked(rng.NextDouble() - 0.5)).ToArray();
+
+    /// <summary>The triple loop in double, and the sum of |terms| per element (the scale of the rounding error).</summary>
+    private static (double[] Value, double[] Bound) Reference<T>(bool ta, bool tb, int m, int n, int k, T[] a, T[] b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var value = new double[m * n];
+        var bound = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0, abs = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    double term = double.CreateChecked(ta ? a[p * m + i] : a[i * k + p]) * double.CreateChecked(tb ? b[j * k + p] : b[p * n + j]);
+                    sum += term;
+                    abs += Math.Abs(term);
+                }
+                value[i * n + j] = sum;
+                bound[i * n + j] = abs;
+            }
+        }
+        return (value, bound);
+    }
 }

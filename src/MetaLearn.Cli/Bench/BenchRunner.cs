@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MetaLearn.Kernels;
 
 namespace MetaLearn.Cli.Bench;
 
@@ -7,6 +8,8 @@ internal static class BenchRunner
 {
     public static BenchResult Run(string workload, int reps, int threads)
     {
+        // THREADS is the whole budget: no kernel call below may use more (meta-batches lower it to 1 inside their tasks).
+        using KernelParallelism.Scope budget = KernelParallelism.Limit(threads);
         Action step = Workloads.Create(workload, threads);
         int inner = Workloads.InnerRepeats(workload);
         var warm = Stopwatch.StartNew();

@@ -171,7 +171,11 @@ internal static class Workloads
     private static Tensor[] MetaBatch(int tasks, int threads, Tensor[] p, Func<int, Tensor> taskLoss)
     {
         var grads = new Tensor[tasks][];
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => grads[t] = Autograd.Grad(taskLoss(t), p));
+        // The tasks fill the cores, so each task's kernels stay on its own thread (the limit flows into Parallel.For).
+        using (KernelParallelism.Limit(1))
+        {
+            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => grads[t] = Autograd.Grad(taskLoss(t), p));
+        }
         Tensor[] total = grads[0];
         for (int t = 1; t < tasks; t++)
         {

@@ -1,0 +1,13 @@
+// Kernel benchmarks.
+//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter '*']
+//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- quick [SHAPE-SUBSTRING] [--no-baseline]
+using BenchmarkDotNet.Running;
+using MetaLearn.Kernels.Benchmarks;
+
+if (args.Length > 0 && args[0] == "quick")
+{
+    string filter = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "";
+    QuickTiming.Run(Console.Out, GemmShape.All.Where(s => s.Name.Contains(filter, StringComparison.Ordinal)), !args.Contains("--no-baseline"));
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
