@@ -9,6 +9,11 @@ namespace MetaLearn.Kernels;
 /// multiplied by the weights, so the output lands in <c>[N, O, OH, OW]</c> order with no permute and the
 /// column matrix never outlives the call.
 /// </summary>
+/// <remarks>
+/// Up to <see cref="KernelParallelism.MaxThreads"/> threads share a call: the forward and input-gradient passes
+/// split the images, the weight-gradient pass splits the output channels. Every output element is computed by
+/// one thread in the same order as a single thread would, so results do not depend on the thread count.
+/// </remarks>
 public static class Convolution
 {
     /// <summary>
@@ -18,30 +23,39 @@ public static class Convolution
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        WindowGeometry one = g with { Batch = 1 };
-        int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
-        T[] columns = ArrayPool<T>.Shared.Rent(k * l);
-        try
+        unsafe
         {
-            for (int n = 0; n < g.Batch; n++)
+            fixed (T* px = x, pw = weight, pb = bias, py = y)
             {
-                Window.Unfold(x.Slice(n * imageSize, imageSize), one, columns);
-                Span<T> image = y.Slice(n * outChannels * l, outChannels * l);
-                if (bias.IsEmpty)
+                T* xp = px, wp = pw, bp = pb, yp = py;
+                int biasLength = bias.Length, xLength = x.Length, wLength = weight.Length, yLength = y.Length;
+                ForEachImageRange(g.Batch, g, (start, end) =>
                 {
-                    Gemm.Multiply<T>(false, false, outChannels, l, k, weight, columns, image);
-                    continue;
-                }
-                for (int o = 0; o < outChannels; o++)
-                {
-                    image.Slice(o * l, l).Fill(bias[o]);
-                }
-                Gemm.Multiply<T>(false, false, outChannels, l, k, weight, columns, image, accumulate: true);
+                    WindowGeometry one = g with { Batch = 1 };
+                    int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
+                    var xs = new ReadOnlySpan<T>(xp, xLength);
+                    var ws = new ReadOnlySpan<T>(wp, wLength);
+                    var bs = new ReadOnlySpan<T>(bp, biasLength);
+                    var ys = new Span<T>(yp, yLength);
+                    T[] columns = ArrayPool<T>.Shared.Rent(k * l);
+                    for (int n = start; n < end; n++)
+                    {
+                        Window.Unfold(xs.Slice(n * imageSize, imageSize), one, columns);
+                        Span<T> image = ys.Slice(n * outChannels * l, outChannels * l);
+                        if (bs.IsEmpty)
+                        {
+                            Gemm.Multiply<T>(false, false, outChannels, l, k, ws, columns, image);
+                            continue;
+                        }
+                        for (int o = 0; o < outChannels; o++)
+                        {
+                            image.Slice(o * l, l).Fill(bs[o]);
+                        }
+                        Gemm.Multiply<T>(false, false, outChannels, l, k, ws, columns, image, accumulate: true);
+                    }
+                    ArrayPool<T>.Shared.Return(columns);
+                });
             }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(columns);
         }
     }
 
@@ -49,20 +63,28 @@ public static class Convolution
     public static void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        WindowGeometry one = g with { Batch = 1 };
-        int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
-        T[] columns = ArrayPool<T>.Shared.Rent(k * l);
-        try
+        unsafe
         {
-            for (int n = 0; n < g.Batch; n++)
+            fixed (T* pdy = dy, pw = weight, pdx = dx)
             {
-                Gemm.Multiply<T>(true, false, k, l, outChannels, weight, dy.Slice(n * outChannels * l, outChannels * l), columns);
-                Window.Fold<T>(columns, one, dx.Slice(n * imageSize, imageSize));
+                T* dyp = pdy, wp = pw, dxp = pdx;
+                int dyLength = dy.Length, wLength = weight.Length, dxLength = dx.Length;
+                ForEachImageRange(g.Batch, g, (start, end) =>
+                {
+                    WindowGeometry one = g with { Batch = 1 };
+                    int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
+                    var dys = new ReadOnlySpan<T>(dyp, dyLength);
+                    var ws = new ReadOnlySpan<T>(wp, wLength);
+                    var dxs = new Span<T>(dxp, dxLength);
+                    T[] columns = ArrayPool<T>.Shared.Rent(k * l);
+                    for (int n = start; n < end; n++)
+                    {
+                        Gemm.Multiply<T>(true, false, k, l, outChannels, ws, dys.Slice(n * outChannels * l, outChannels * l), columns);
+                        Window.Fold<T>(columns, one, dxs.Slice(n * imageSize, imageSize));
+                    }
+                    ArrayPool<T>.Shared.Return(columns);
+                });
             }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(columns);
         }
     }
 
@@ -73,18 +95,50 @@ public static class Convolution
         WindowGeometry one = g with { Batch = 1 };
         int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
         dw[..(outChannels * k)].Clear();
-        T[] columns = ArrayPool<T>.Shared.Rent(k * l);
-        try
+        int threads = Threads(g.Batch, g);
+        unsafe
         {
-            for (int n = 0; n < g.Batch; n++)
+            fixed (T* px = x, pdy = dy, pdw = dw)
             {
-                Window.Unfold(x.Slice(n * imageSize, imageSize), one, columns);
-                Gemm.Multiply<T>(false, true, outChannels, k, l, dy.Slice(n * outChannels * l, outChannels * l), columns, dw, accumulate: true);
+                T* xp = px, dyp = pdy, dwp = pdw;
+                int xLength = x.Length, dyLength = dy.Length;
+                // Each thread owns a block of output channels (rows of dW) and walks every image in order.
+                RunRanges(outChannels, threads, (o0, o1) =>
+                {
+                    var xs = new ReadOnlySpan<T>(xp, xLength);
+                    var dys = new ReadOnlySpan<T>(dyp, dyLength);
+                    var rows = new Span<T>(dwp + o0 * k, (o1 - o0) * k);
+                    T[] columns = ArrayPool<T>.Shared.Rent(k * l);
+                    for (int n = 0; n < g.Batch; n++)
+                    {
+                        Window.Unfold(xs.Slice(n * imageSize, imageSize), one, columns);
+                        Gemm.Multiply<T>(false, true, o1 - o0, k, l, dys.Slice((n * outChannels + o0) * l, (o1 - o0) * l), columns, rows, accumulate: true);
+                    }
+                    ArrayPool<T>.Shared.Return(columns);
+                });
             }
         }
-        finally
+    }
+
+    /// <summary>Threads worth using: within the budget, and only when each gets a few million multiply-adds.</summary>
+    private static int Threads(int items, WindowGeometry g)
+    {
+        long work = (long)g.Batch * g.Rows * g.OutHeight * g.OutWidth;
+        return work < (1 << 20) ? 1 : Math.Max(1, Math.Min(KernelParallelism.MaxThreads, items));
+    }
+
+    private static void ForEachImageRange(int images, WindowGeometry g, Action<int, int> body) => RunRanges(images, Threads(images, g), body);
+
+    /// <summary>Splits [0, count) into <paramref name="threads"/> contiguous ranges; GEMMs inside stay single-threaded.</summary>
+    private static void RunRanges(int count, int threads, Action<int, int> body)
+    {
+        if (threads <= 1)
         {
-            ArrayPool<T>.Shared.Return(columns);
+            body(0, count);
+            return;
         }
+        using KernelParallelism.Scope single = KernelParallelism.Limit(1);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            body((int)((long)count * t / threads), (int)((long)count * (t + 1) / threads)));
     }
 }

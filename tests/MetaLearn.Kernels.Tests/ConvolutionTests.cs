@@ -1,0 +1,80 @@
+namespace MetaLearn.Kernels.Tests;
+
+public class ConvolutionTests
+{
+    // Large enough (N * C*K*K * OH*OW > 2^20) that a 2-thread budget takes the parallel paths.
+    private static readonly WindowGeometry Geometry = new(Batch: 8, Channels: 16, Height: 32, Width: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1);
+    private const int OutChannels = 5;
+
+    [Fact]
+    public void AllThreePassesMatchADirectConvolutionAndDoNotDependOnTheThreadCount()
+    {
+        var g = Geometry;
+        var rng = new Random(3);
+        float[] x = Enumerable.Range(0, g.InputSize).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] w = Enumerable.Range(0, OutChannels * g.Rows).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        float[] b = Enumerable.Range(0, OutChannels).Select(_ => (float)rng.NextDouble()).ToArray();
+        int outSize = g.Batch * OutChannels * g.OutHeight * g.OutWidth;
+        float[] dy = Enumerable.Range(0, outSize).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        Assert.True((long)g.Batch * g.Rows * g.OutHeight * g.OutWidth > 1 << 20);
+
+        (float[] Y, float[] Dx, float[] Dw) Run(int threads)
+        {
+            using KernelParallelism.Scope limit = KernelParallelism.Limit(threads);
+            var y = new float[outSize];
+            var dx = new float[g.InputSize];
+            var dw = new float[w.Length];
+            Convolution.Forward<float>(x, w, b, y, g, OutChannels);
+            Convolution.BackwardInput<float>(dy, w, dx, g, OutChannels);
+            Convolution.BackwardWeight<float>(x, dy, dw, g, OutChannels);
+            return (y, dx, dw);
+        }
+
+        var one = Run(1);
+        var two = Run(2);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Dx, two.Dx);
+        Assert.Equal(one.Dw, two.Dw);
+
+        // Direct definitions in double: y = conv(x, w) + b; dx = conv^T(dy, w); dw = correlation of x with dy.
+        var y64 = new double[outSize];
+        var dx64 = new double[g.InputSize];
+        var dw64 = new double[w.Length];
+        int oh = g.OutHeight, ow = g.OutWidth;
+        for (int n = 0; n < g.Batch; n++)
+        for (int o = 0; o < OutChannels; o++)
+        for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+        {
+            int yi = ((n * OutChannels + o) * oh + oy) * ow + ox;
+            double sum = b[o];
+            for (int c = 0; c < g.Channels; c++)
+            for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++)
+            {
+                int iy = oy - 1 + ky, ix = ox - 1 + kx;
+                if (iy < 0 || ix < 0 || iy >= g.Height || ix >= g.Width)
+                {
+                    continue;
+                }
+                int xi = ((n * g.Channels + c) * g.Height + iy) * g.Width + ix;
+                int wi = ((o * g.Channels + c) * 3 + ky) * 3 + kx;
+                sum += x[xi] * (double)w[wi];
+                dx64[xi] += dy[yi] * (double)w[wi];
+                dw64[wi] += dy[yi] * (double)x[xi];
+            }
+            y64[yi] = sum;
+        }
+        AssertClose(y64, one.Y);
+        AssertClose(dx64, one.Dx);
+        AssertClose(dw64, one.Dw);
+    }
+
+    private static void AssertClose(double[] expected, float[] actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * (1 + Math.Abs(expected[i])), $"element {i}: {actual[i]} vs {expected[i]}");
+        }
+    }
+}
