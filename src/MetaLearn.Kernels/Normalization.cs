@@ -24,16 +24,11 @@ public static class Normalization
                 sum += TensorPrimitives.Sum(x.Slice((n * channels + c) * spatial, spatial));
             }
             T m = sum / count;
-            // Second pass over centred values, vectorised through a pooled row.
             T squares = T.Zero;
-            T[] centred = System.Buffers.ArrayPool<T>.Shared.Rent(spatial);
             for (int n = 0; n < batch; n++)
             {
-                Span<T> row = centred.AsSpan(0, spatial);
-                TensorPrimitives.Subtract(x.Slice((n * channels + c) * spatial, spatial), m, row);
-                squares += TensorPrimitives.SumOfSquares<T>(row);
+                squares += RowOps.SumOfSquaredDeviations(x.Slice((n * channels + c) * spatial, spatial), m);
             }
-            System.Buffers.ArrayPool<T>.Shared.Return(centred);
             T v = squares / count;
             mean[c] = m;
             variance[c] = v;
@@ -42,9 +37,7 @@ public static class Normalization
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;
-                Span<T> outRow = y.Slice(offset, spatial);
-                TensorPrimitives.Multiply(x.Slice(offset, spatial), scale, outRow);
-                TensorPrimitives.Add(outRow, shift, outRow);
+                RowOps.Affine(x.Slice(offset, spatial), scale, shift, y.Slice(offset, spatial));
             }
         }
     }
@@ -67,9 +60,9 @@ public static class Normalization
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;
-                ReadOnlySpan<T> gr = dy.Slice(offset, spatial);
-                sumDy += TensorPrimitives.Sum(gr);
-                sumDyX += TensorPrimitives.Dot(gr, x.Slice(offset, spatial));
+                (T rowSum, T rowDot) = RowOps.SumAndDot(dy.Slice(offset, spatial), x.Slice(offset, spatial));
+                sumDy += rowSum;
+                sumDyX += rowDot;
             }
             // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
             T sumDyCentred = sumDyX - m * sumDy;
@@ -92,10 +85,7 @@ public static class Normalization
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;
-                Span<T> dr = dx.Slice(offset, spatial);
-                TensorPrimitives.Multiply(dy.Slice(offset, spatial), a, dr);
-                TensorPrimitives.MultiplyAdd(x.Slice(offset, spatial), b, dr, dr);
-                TensorPrimitives.Add(dr, shift, dr);
+                RowOps.LinearCombination(dy.Slice(offset, spatial), a, x.Slice(offset, spatial), b, shift, dx.Slice(offset, spatial));
             }
         }
     }

@@ -61,6 +61,15 @@ public static class Window
                                 continue;
                             }
                             ReadOnlySpan<T> inRow = image.Slice(iy * g.Width, g.Width);
+                            if (g.Stride == 1)
+                            {
+                                // ix = ox - P + kx: one contiguous copy between the zero-padded edges.
+                                (int first, int last) = ValidRange(ow, g.Width, kx - g.Padding);
+                                outRow[..first].Clear();
+                                inRow.Slice(first + kx - g.Padding, last - first).CopyTo(outRow[first..last]);
+                                outRow[last..].Clear();
+                                continue;
+                            }
                             for (int ox = 0; ox < ow; ox++)
                             {
                                 int ix = ox * g.Stride - g.Padding + kx;
@@ -99,6 +108,13 @@ public static class Window
                             }
                             Span<T> inRow = image.Slice(iy * g.Width, g.Width);
                             ReadOnlySpan<T> srcRow = srcImage.Slice(oy * ow, ow);
+                            if (g.Stride == 1)
+                            {
+                                (int first, int last) = ValidRange(ow, g.Width, kx - g.Padding);
+                                Span<T> target = inRow.Slice(first + kx - g.Padding, last - first);
+                                System.Numerics.Tensors.TensorPrimitives.Add(target, srcRow[first..last], target);
+                                continue;
+                            }
                             for (int ox = 0; ox < ow; ox++)
                             {
                                 int ix = ox * g.Stride - g.Padding + kx;
@@ -112,5 +128,13 @@ public static class Window
                 }
             }
         }
+    }
+
+    /// <summary>The output columns [first, last) whose input column <c>ox + offset</c> lies inside [0, width).</summary>
+    private static (int First, int Last) ValidRange(int outWidth, int width, int offset)
+    {
+        int first = Math.Clamp(-offset, 0, outWidth);
+        int last = Math.Clamp(width - offset, first, outWidth);
+        return (first, last);
     }
 }

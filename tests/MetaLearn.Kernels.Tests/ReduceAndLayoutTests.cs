@@ -112,4 +112,40 @@ public class ReduceAndLayoutTests
         double expected = iy >= 0 && ix >= 0 && iy < h && ix < w ? x[iy * w + ix] : 0;
         Assert.Equal(expected, unfolded[row * g.Columns]);
     }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    [InlineData(2, 1)]
+    public void MaxPoolIndicesPickTheFirstMaximumAndPropagateNaN(int kernel, int stride)
+    {
+        const int planes = 3, h = 7, w = 9;
+        var rng = new Random(kernel * 10 + stride);
+        // Few distinct values so ties are common; one NaN per plane.
+        float[] x = Enumerable.Range(0, planes * h * w).Select(_ => (float)rng.Next(4)).ToArray();
+        for (int p = 0; p < planes; p++)
+        {
+            x[p * h * w + rng.Next(h * w)] = float.NaN;
+        }
+        int oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1;
+        var indices = new int[planes * oh * ow];
+        Pooling.MaxPoolIndices<float>(x, planes, h, w, kernel, stride, indices);
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+        {
+            int best = -1;
+            for (int ky = 0; ky < kernel && (best < 0 || !float.IsNaN(x[p * h * w + best])); ky++)
+            for (int kx = 0; kx < kernel; kx++)
+            {
+                int i = (oy * stride + ky) * w + ox * stride + kx;
+                float v = x[p * h * w + i];
+                if (best < 0 || v > x[p * h * w + best] || (float.IsNaN(v) && !float.IsNaN(x[p * h * w + best])))
+                {
+                    best = i;
+                }
+            }
+            Assert.Equal(best, indices[(p * oh + oy) * ow + ox]);
+        }
+    }
 }
