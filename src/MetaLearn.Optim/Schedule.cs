@@ -90,6 +90,23 @@ public sealed class Schedule
             t => t < warmupSteps ? peak * (startFactor + (1 - startFactor) * t / warmupSteps) : after?[t - warmupSteps] ?? peak);
     }
 
+    /// <summary>
+    /// Linear annealing from <paramref name="initial"/> to <paramref name="final"/> over <paramref name="steps"/> updates,
+    /// then <paramref name="final"/>: <c>initial + (final - initial) * min(t, steps) / steps</c>. Reptile anneals its meta
+    /// step size this way (Nichol et al. 2018, "frac_done"); PyTorch's <c>LinearLR</c> expresses the same with factors.
+    /// </summary>
+    public static Schedule Linear(double initial, double final, int steps)
+    {
+        RequireRate("linear", "initial", initial);
+        RequireRate("linear", "final", final);
+        if (steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), $"Schedule.Linear: steps must be >= 1; got {steps}.");
+        }
+        return new Schedule(F($"linear({initial} -> {final} over {steps} steps)"),
+            t => t >= steps ? final : initial + (final - initial) * t / steps);
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Description;
 

@@ -1,0 +1,134 @@
+// Paper reproductions on the MetaLearn.Algorithms contract (RESULTS.md records their output).
+//
+//   dotnet run -c Release --project examples/Reproduce -- sinusoid <maml|fomaml|reptile|metasgd> <iterations> [seed]
+//       MAML section 5.1 protocol: MLP 1-40-40-1, K = 10 support points for training, meta-batch 25, outer Adam 1e-3,
+//       one inner step of SGD 0.01 (Reptile: 5 inner SGD steps of 0.02, meta step 1.0 annealed to 0). Test: 1,000 new
+//       tasks, K = 5 and K = 10 support points, 100 query points, MSE after 1, 5 and 10 inner steps.
+//   dotnet run -c Release --project examples/Reproduce -- omniglot-protonet <minutes> <omniglot-root> [trainWays] [metaBatch] [seed]
+//       Snell et al. 2017: Vinyals split with rotations, 28x28, 4-layer convnet (64 channels, max-pool), trained with
+//       trainWays-way 1-shot 5-query episodes (metaBatch per Adam step) under a wall-clock budget; validated on 100
+//       5-way episodes every 100 steps; the best checkpoint tested 5-way 1-shot (15 queries) on 1,000 test episodes.
+using System.Diagnostics;
+using System.Globalization;
+using MetaLearn.Algorithms;
+using MetaLearn.Data;
+using MetaLearn.NN;
+using MetaLearn.Optim;
+using MetaLearn.Tensors;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+return args.FirstOrDefault() switch
+{
+    "sinusoid" when args.Length >= 3 => Sinusoid(args[1], int.Parse(args[2]), args.Length > 3 ? ulong.Parse(args[3]) : 1),
+    "omniglot-protonet" when args.Length >= 3 => OmniglotProtoNet(double.Parse(args[1]), args[2],
+        args.Length > 3 ? int.Parse(args[3]) : 20, args.Length > 4 ? int.Parse(args[4]) : 2, args.Length > 5 ? ulong.Parse(args[5]) : 1),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: sinusoid <maml|fomaml|reptile|metasgd> <iterations> [seed] | omniglot-protonet <minutes> <omniglot-root> [trainWays] [metaBatch] [seed]");
+    return 2;
+}
+
+static int Sinusoid(string algorithm, int iterations, ulong seed)
+{
+    Backbone model = Backbones.RegressionMlp(new Rng(seed));
+    IMetaLearner learner = algorithm switch
+    {
+        "maml" => new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1 }),
+        "fomaml" => new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1, FirstOrder = true }),
+        "metasgd" => new MetaSgd(model, new MetaSgdOptions { InitialInnerLearningRate = 0.01 }),
+        "reptile" => new Reptile(model, new ReptileOptions { InnerLearningRate = 0.02, TrainInnerSteps = 5 }),
+        _ => throw new ArgumentException($"unknown algorithm '{algorithm}'; use maml, fomaml, reptile or metasgd."),
+    };
+    IGradientTransformation outer = algorithm == "reptile" ? Reptile.OuterOptimizer(1.0, 0.0, iterations) : Optimizers.Adam(0.001);
+    string dir = Path.Combine("runs", $"sinusoid-{algorithm}-{iterations}-seed{seed}");
+    var trainer = new MetaTrainer(learner, new SinusoidTasks(10, 10), new SinusoidTasks(10, 100), outer, new MetaTrainerOptions
+    {
+        Steps = iterations, MetaBatchSize = 25, Seed = seed, ValidationInterval = Math.Max(1, iterations / 10), ValidationEpisodes = 100,
+        OutputDirectory = dir, CheckpointInterval = 1000, Resume = true,
+    }, new ConsoleProgress(Math.Max(1, iterations / 20)));
+    Console.WriteLine($"sinusoid {learner.Algorithm}: {iterations} meta-iterations, meta-batch 25, K=10, seed {seed}; config {learner.ConfigJson}");
+    TrainingSummary summary = trainer.Run();
+    Console.WriteLine($"trained {summary.Step} steps in {summary.Elapsed.TotalMinutes:F1} min (resumed from {summary.ResumedFrom})");
+
+    foreach (int k in new[] { 5, 10 })
+    {
+        var line = new List<string>();
+        foreach (int steps in new[] { 1, 5, 10 })
+        {
+            IMetaLearner tester = algorithm switch
+            {
+                "maml" or "fomaml" => new Maml(model, ((Maml)learner).Options with { TestInnerSteps = steps }),
+                "metasgd" => WithRates(new MetaSgd(model, ((MetaSgd)learner).Options with { TestInnerSteps = steps }), learner.Parameters),
+                _ => new Reptile(model, ((Reptile)learner).Options with { TestInnerSteps = steps }),
+            };
+            EvaluationResult r = Evaluator.Evaluate(tester, new SinusoidTasks(k, 100),
+                new EvaluatorOptions { Episodes = 1000, Seed = 12345, BatchNorm = BatchNormAtTest.BatchStatistics });
+            line.Add($"{steps} step{(steps > 1 ? "s" : "")}: {r.Mean:F3} ± {r.Ci95:F3}");
+        }
+        Console.WriteLine($"test MSE, K={k}, 1000 tasks, 100 query points: {string.Join(" | ", line)}");
+    }
+    return 0;
+}
+
+static MetaSgd WithRates(MetaSgd fresh, ParameterSet trained)
+{
+    fresh.Parameters = trained;
+    return fresh;
+}
+
+static int OmniglotProtoNet(double minutes, string root, int trainWays, int metaBatch, ulong seed)
+{
+    var clock = Stopwatch.StartNew();
+    using OmniglotDataset data = OmniglotDataset.Open(root, 28, OmniglotSet.Background, OmniglotSet.Evaluation);
+    OmniglotSplit split = OmniglotSplit.Vinyals(data, seed: 1);
+    var cached = new CachedDataset(data);
+    var (trainPart, validationPart, testPart) = split.Apply(cached);
+    TaskSampler Sampler(ILabeledDataset part, int ways, int queries)
+        => new(new RotatedClasses(part), new NWays(ways), new KShots(1, queries), new RemapLabels());
+    TaskSampler train = Sampler(trainPart, trainWays, 5);
+    TaskSampler validation = Sampler(validationPart, 5, 5);
+    TaskSampler test = Sampler(testPart, 5, 15);
+
+    Backbone net = Backbones.OmniglotConvNet(5, new Rng(seed), hidden: 64, downsampling: ConvDownsampling.MaxPool);
+    var learner = new ProtoNet(net, new ProtoNetOptions());
+    const int Steps = 100_000; // an upper bound; the wall-clock budget ends the run
+    var trainer = new MetaTrainer(learner, train, validation, Optimizers.Adam(Schedule.Step(0.001, 2000, 0.5)), new MetaTrainerOptions
+    {
+        Steps = Steps, MetaBatchSize = metaBatch, Seed = seed, ValidationInterval = 100, ValidationEpisodes = 100,
+        OutputDirectory = Path.Combine("runs", $"omniglot-protonet-{trainWays}way-seed{seed}"), CheckpointInterval = 100,
+    }, new ConsoleProgress(10));
+    Console.WriteLine($"omniglot protonet: {net.Architecture}, train {trainWays}-way 1-shot 5-query, meta-batch {metaBatch}, budget {minutes} min, seed {seed}");
+    using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
+    TrainingSummary summary = trainer.Run(cancellationToken: budget.Token);
+    Console.WriteLine($"trained {summary.Step} episodes in {summary.Elapsed.TotalMinutes:F1} min; best validation {summary.BestMetric:F4} at step {summary.BestStep}");
+
+    string bestPath = Path.Combine(trainer.Options.OutputDirectory!, MetaTrainer.BestCheckpoint);
+    string which = "final parameters (no validation ran)";
+    if (File.Exists(bestPath))
+    {
+        Checkpoint best = Checkpoint.Load(bestPath);
+        learner.Parameters = learner.Parameters.Map((n, _) => best.Model[n].Detach().SetRequiresGrad());
+        which = $"best checkpoint, step {best.Metadata.Step}";
+    }
+    var testClock = Stopwatch.StartNew();
+    EvaluationResult r = Evaluator.Evaluate(learner, test, new EvaluatorOptions { Episodes = 1000, Seed = 2024, BatchNorm = BatchNormAtTest.BatchStatistics });
+    Console.WriteLine($"test 5-way 1-shot ({which}): {r} in {testClock.Elapsed.TotalSeconds:F0}s; total wall-clock {clock.Elapsed.TotalMinutes:F1} min");
+    return 0;
+}
+
+internal sealed class ConsoleProgress(int every) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress p)
+    {
+        if (p.Step % every == 0 || p.Validation is not null)
+        {
+            string acc = p.Accuracy is { } a ? $" acc {a:F3}" : "";
+            string val = p.Validation is { } v ? $"  validation {v.Metric} {v.Mean:F4} ± {v.Ci95:F4}" : "";
+            Console.WriteLine($"step {p.Step,6}/{p.TotalSteps}  loss {p.Loss:F4}{acc}{val}  {p.Elapsed.TotalSeconds:F0}s");
+        }
+    }
+}

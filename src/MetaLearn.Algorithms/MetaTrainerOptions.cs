@@ -1,0 +1,82 @@
+namespace MetaLearn.Algorithms;
+
+/// <summary>Settings of <see cref="MetaTrainer"/>. The outer optimizer is passed separately.</summary>
+public sealed record MetaTrainerOptions
+{
+    /// <summary>Total meta-steps (outer updates) of the run.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Tasks per meta-batch.</summary>
+    public int MetaBatchSize { get; init; } = 32;
+
+    /// <summary>Seed of the task stream: meta-step <c>t</c> draws its tasks from a generator seeded by (Seed, t), so a resumed run sees the same tasks.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Validate every this many steps (and after the last step); 0 disables validation.</summary>
+    public int ValidationInterval { get; init; }
+
+    /// <summary>Episodes per validation (always the same episodes, so validations are comparable).</summary>
+    public int ValidationEpisodes { get; init; } = 100;
+
+    /// <summary>Seed of the validation episodes.</summary>
+    public ulong ValidationSeed { get; init; } = 0x5EED;
+
+    /// <summary>Batch-norm behaviour during validation (recorded with each result).</summary>
+    public BatchNormAtTest ValidationBatchNorm { get; init; } = BatchNormAtTest.BatchStatistics;
+
+    /// <summary>Where <c>last.safetensors</c>, <c>best.safetensors</c> (each with a <c>.json</c> summary) and <c>metrics.jsonl</c> go; null writes nothing.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Save <c>last</c> every this many steps (it is also saved when the run stops); 0 saves only at the end.</summary>
+    public int CheckpointInterval { get; init; }
+
+    /// <summary>Continue from <c>last.safetensors</c> in <see cref="OutputDirectory"/> when it exists.</summary>
+    public bool Resume { get; init; }
+
+    internal void Validate()
+    {
+        if (Steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Steps), $"MetaTrainer: Steps must be >= 1; got {Steps}.");
+        }
+        if (MetaBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MetaBatchSize), $"MetaTrainer: MetaBatchSize must be >= 1; got {MetaBatchSize}.");
+        }
+        if (ValidationInterval < 0 || CheckpointInterval < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidationInterval), $"MetaTrainer: ValidationInterval ({ValidationInterval}) and CheckpointInterval ({CheckpointInterval}) must be >= 0.");
+        }
+        if (ValidationInterval > 0 && ValidationEpisodes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidationEpisodes), $"MetaTrainer: ValidationEpisodes must be >= 1 when validating; got {ValidationEpisodes}.");
+        }
+        if (Resume && OutputDirectory is null)
+        {
+            throw new ArgumentException("MetaTrainer: Resume needs an OutputDirectory to find last.safetensors in.", nameof(Resume));
+        }
+    }
+}
+
+/// <summary>Reported through <see cref="IProgress{T}"/> after every meta-step.</summary>
+/// <param name="Step">Meta-steps completed.</param>
+/// <param name="TotalSteps">Meta-steps of the whole run.</param>
+/// <param name="Loss">Mean query loss of this meta-batch.</param>
+/// <param name="Accuracy">Mean query accuracy of this meta-batch (classification).</param>
+/// <param name="Validation">The validation result when one ran at this step.</param>
+/// <param name="Elapsed">Wall-clock time of this process's run so far.</param>
+public sealed record TrainingProgress(long Step, long TotalSteps, double Loss, double? Accuracy, EvaluationResult? Validation, TimeSpan Elapsed);
+
+/// <summary>The outcome of <see cref="MetaTrainer.Run"/>.</summary>
+/// <param name="Step">The last completed meta-step.</param>
+/// <param name="Completed">Whether all <see cref="MetaTrainerOptions.Steps"/> are done.</param>
+/// <param name="ResumedFrom">The step the run resumed from (0 for a fresh run).</param>
+/// <param name="BestMetric">The best validation mean so far (kept across resumes), if any.</param>
+/// <param name="BestStep">The step of <paramref name="BestMetric"/>.</param>
+/// <param name="LastValidation">The most recent validation result, if any.</param>
+/// <param name="Elapsed">Wall-clock time of this call.</param>
+public sealed record TrainingSummary(long Step, bool Completed, long ResumedFrom, double? BestMetric, long BestStep,
+    EvaluationResult? LastValidation, TimeSpan Elapsed);
+
+/// <summary>Thrown when a meta-step produces a NaN or infinite loss or gradient. The last good checkpoint is kept.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);

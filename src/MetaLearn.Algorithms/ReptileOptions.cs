@@ -1,0 +1,43 @@
+namespace MetaLearn.Algorithms;
+
+/// <summary>The inner-loop optimizer of <see cref="Reptile"/>.</summary>
+public enum ReptileInnerOptimizer
+{
+    /// <summary>Plain SGD with <see cref="ReptileOptions.InnerLearningRate"/>.</summary>
+    Sgd,
+
+    /// <summary>Adam with beta1 = 0 (Nichol et al. 2018, section 6), a fresh state per task.</summary>
+    Adam,
+}
+
+/// <summary>Settings of <see cref="Reptile"/> (Nichol, Achiam and Schulman 2018).</summary>
+public sealed record ReptileOptions : LearnerOptions
+{
+    /// <summary>The inner optimizer.</summary>
+    public ReptileInnerOptimizer InnerOptimizer { get; init; } = ReptileInnerOptimizer.Sgd;
+
+    /// <summary>Inner learning rate (the paper: 0.001 with Adam on Omniglot; 0.02 SGD on sinusoids).</summary>
+    public double InnerLearningRate { get; init; } = 0.02;
+
+    /// <summary>Second-moment decay of the inner Adam (beta1 is always 0).</summary>
+    public double InnerAdamBeta2 { get; init; } = 0.999;
+
+    /// <summary>Inner steps during meta-training (the paper: 5 on Omniglot, 32 on sinusoids).</summary>
+    public int TrainInnerSteps { get; init; } = 5;
+
+    /// <summary>Inner steps when adapting to a new task (the paper: 50 on Omniglot).</summary>
+    public int TestInnerSteps { get; init; } = 10;
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        RequirePositive(nameof(InnerLearningRate), InnerLearningRate);
+        RequireSteps(nameof(TrainInnerSteps), TrainInnerSteps);
+        RequireSteps(nameof(TestInnerSteps), TestInnerSteps);
+        if (!(InnerAdamBeta2 is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(InnerAdamBeta2), $"ReptileOptions: InnerAdamBeta2 must be in [0, 1); got {InnerAdamBeta2}.");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+namespace MetaLearn.Algorithms.Tests;
+
+/// <summary>
+/// On y = w x with MSE, the support loss is a quadratic in w with curvature h = 2 mean(x^2) and gradient
+/// g(w) = 2 mean(x (w x - y)); one inner step gives w' = w - alpha g(w), and dw'/dw = 1 - alpha h. So the MAML
+/// meta-gradient is g_q(w') (1 - alpha h)^steps while FOMAML's is g_q(w') alone.
+/// </summary>
+public class ClosedFormTests
+{
+    private static readonly double[] Support = [0.5, -1.0, 2.0];
+    private static readonly double[] Query = [1.5, -0.5];
+
+    private static double G(double w, double[] xs, double slope) => 2 * xs.Average(x => x * (w * x - slope * x));
+
+    private static double H(double[] xs) => 2 * xs.Average(x => x * x);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void MamlMetaGradientCarriesTheCurvatureFactorThatFomamlDrops(int steps)
+    {
+        const double W = 0.3, Alpha = 0.1, Slope = 1.7, SupportSlope = 2.1;
+        FewShotTask task = TestData.Line(Slope, Support, Query, SupportSlope);
+        double fast = W;
+        for (int s = 0; s < steps; s++)
+        {
+            fast -= Alpha * G(fast, Support, SupportSlope);
+        }
+        double gq = G(fast, Query, Slope);
+        double factor = Math.Pow(1 - Alpha * H(Support), steps);
+
+        var options = new MamlOptions { InnerLearningRate = Alpha, TrainInnerSteps = steps, MaxDegreeOfParallelism = 1 };
+        double maml = new Maml(TestData.Scalar(W), options).MetaStep([task]).Gradient["weight"].Item();
+        double fomaml = new Maml(TestData.Scalar(W), options with { FirstOrder = true }).MetaStep([task]).Gradient["weight"].Item();
+
+        Assert.Equal(gq * factor, maml, 12);
+        Assert.Equal(gq, fomaml, 12);
+        Assert.NotEqual(maml, fomaml, 6);
+    }
+
+    [Fact]
+    public void AlgorithmNameSaysWhichOrderRan()
+    {
+        Assert.Equal("maml", new Maml(TestData.Scalar(0), new MamlOptions()).Algorithm);
+        Assert.Equal("fomaml", new Maml(TestData.Scalar(0), new MamlOptions { FirstOrder = true }).Algorithm);
+    }
+
+    [Fact]
+    public void MetaGradientIsTheMeanOverTasks()
+    {
+        const double W = -0.2, Alpha = 0.05;
+        FewShotTask a = TestData.Line(1.0, Support, Query), b = TestData.Line(-2.0, Support, Query);
+        var options = new MamlOptions { InnerLearningRate = Alpha, MaxDegreeOfParallelism = 2 };
+        double ga = new Maml(TestData.Scalar(W), options).MetaStep([a]).Gradient["weight"].Item();
+        double gb = new Maml(TestData.Scalar(W), options).MetaStep([b]).Gradient["weight"].Item();
+        MetaStepResult both = new Maml(TestData.Scalar(W), options).MetaStep([a, b]);
+        Assert.Equal((ga + gb) / 2, both.Gradient["weight"].Item(), 12);
+        Assert.Equal(2, both.TaskLosses.Count);
+        Assert.Null(both.Accuracy);
+    }
+
+    [Fact]
+    public void MetaSgdLearnedRatesReceiveTheirClosedFormGradient()
+    {
+        // w' = w - a g(w): dL_q/da = g_q(w') * (-g(w)), dL_q/dw = g_q(w') (1 - a h).
+        const double W = 0.4, A = 0.08, Slope = -1.3;
+        FewShotTask task = TestData.Line(Slope, Support, Query);
+        var learner = new MetaSgd(TestData.Scalar(W), new MetaSgdOptions { InitialInnerLearningRate = A, MaxDegreeOfParallelism = 1 });
+        Assert.Equal(["weight", "inner_lr.weight"], learner.Parameters.Names);
+
+        MetaStepResult r = learner.MetaStep([task]);
+        double g = G(W, Support, Slope);
+        double gq = G(W - A * g, Query, Slope);
+        Assert.Equal(-gq * g, r.Gradient["inner_lr.weight"].Item(), 12);
+        Assert.Equal(gq * (1 - A * H(Support)), r.Gradient["weight"].Item(), 12);
+        Assert.NotEqual(0, r.Gradient["inner_lr.weight"].Item());
+    }
+
+    [Fact]
+    public void MetaSgdParametersRoundTripIncludingRates()
+    {
+        var learner = new MetaSgd(TestData.Scalar(0.5), new MetaSgdOptions { InitialInnerLearningRate = 0.1 });
+        ParameterSet changed = learner.Parameters.Map((n, t) => (t.Detach() * 2.0).Detach().SetRequiresGrad());
+        learner.Parameters = changed;
+        Assert.Equal(1.0, learner.Model.Parameters["weight"].Item(), 12);
+        Assert.Equal(0.2, learner.Rates["weight"].Item(), 12);
+    }
+
+    [Fact]
+    public void ReptileUpdateIsStepSizeTimesMeanOfAdaptedMinusInitial()
+    {
+        const double W = 0.25, Beta = 0.05, Epsilon = 0.7;
+        const int K = 4;
+        FewShotTask a = TestData.Line(1.5, Support, Query), b = TestData.Line(-0.5, Support, Query);
+        double Adapted(double slope)
+        {
+            double w = W;
+            for (int s = 0; s < K; s++)
+            {
+                w -= Beta * G(w, Support, slope);
+            }
+            return w;
+        }
+        double expectedMean = (Adapted(1.5) + Adapted(-0.5)) / 2;
+
+        var learner = new Reptile(TestData.Scalar(W), new ReptileOptions { InnerLearningRate = Beta, TrainInnerSteps = K, MaxDegreeOfParallelism = 2 });
+        MetaStepResult r = learner.MetaStep([a, b]);
+        Assert.Equal(W - expectedMean, r.Gradient["weight"].Item(), 12);
+
+        // The outer SGD with the meta step size turns the pseudo-gradient into theta + eps * mean(phi - theta).
+        IGradientTransformation outer = Reptile.OuterOptimizer(Epsilon, 0.0, 10);
+        (ParameterSet next, _) = outer.StepDetached(learner.Parameters, r.Gradient, outer.Init(learner.Parameters));
+        Assert.Equal(W + Epsilon * (expectedMean - W), next["weight"].Item(), 12);
+    }
+
+    [Fact]
+    public void ReptileWithAdamUsesNoMomentum()
+    {
+        // With beta1 = 0 Adam's first step is lr * g / (|g| + eps) = lr * sign(g) per element.
+        const double W = 0.25, Lr = 0.01;
+        FewShotTask task = TestData.Line(2.0, Support, Query);
+        var learner = new Reptile(TestData.Scalar(W), new ReptileOptions
+        {
+            InnerOptimizer = ReptileInnerOptimizer.Adam, InnerLearningRate = Lr, TrainInnerSteps = 1, MaxDegreeOfParallelism = 1,
+        });
+        double g = G(W, Support, 2.0);
+        Assert.Equal(Lr * Math.Sign(g), learner.MetaStep([task]).Gradient["weight"].Item(), 6);
+    }
+
+    [Fact]
+    public void LinearScheduleAnnealsTheMetaStepSize()
+    {
+        Schedule s = Schedule.Linear(1.0, 0.0, 4);
+        Assert.Equal([1.0, 0.75, 0.5, 0.25, 0.0, 0.0], new long[] { 0, 1, 2, 3, 4, 100 }.Select(t => s[t]).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => Schedule.Linear(1.0, 0.0, 0));
+    }
+
+    [Fact]
+    public void PrototypesAreClassMeansWhateverTheRowOrder()
+    {
+        var rng = new Rng(3);
+        Tensor e = Tensor.Normal(rng, [7, 4], dtype: DType.Float64);
+        int[] labels = [2, 0, 1, 0, 2, 2, 1];
+        Tensor p = ProtoNet.Prototypes(e, labels, 3);
+        for (int c = 0; c < 3; c++)
+        {
+            int[] rows = labels.Select((l, i) => (l, i)).Where(x => x.l == c).Select(x => x.i).ToArray();
+            for (int d = 0; d < 4; d++)
+            {
+                Assert.Equal(rows.Average(r => e.At(r, d)), p.At(c, d), 12);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => ProtoNet.Prototypes(e, [0, 0, 0, 0, 0, 0, 0], 2)); // class 1 has no sample
+    }
+
+    [Fact]
+    public void ProtoNetLogitsAreNegativeSquaredDistancesOrScaledCosines()
+    {
+        double[] support = [0, 0, 2, 0, 0, 4, 0, 2];
+        var s = new SupportSet(Tensor.FromArray(support, 4, 2), [0, 0, 1, 1], null, 2);
+        Tensor query = Tensor.FromArray(new double[] { 1, 0, 0, 3 }, 2, 2);
+        // Prototypes: (1, 0) and (0, 3).
+        Tensor euclid = new ProtoNet(new Identity(), new ProtoNetOptions()).Adapt(s).Predict(query);
+        Assert.Equal([0, -10, -10, 0], euclid.ToDoubleArray());
+
+        Tensor cosine = new ProtoNet(new Identity(), new ProtoNetOptions { Distance = PrototypeDistance.Cosine, CosineScale = 5 }).Adapt(s).Predict(query);
+        double[] c = cosine.ToDoubleArray();
+        Assert.Equal(5, c[0], 9);
+        Assert.Equal(0, c[1], 9);
+        Assert.Equal(0, c[2], 9);
+        Assert.Equal(5, c[3], 9);
+    }
+}

@@ -1,0 +1,32 @@
+namespace MetaLearn.Algorithms.Tests;
+
+/// <summary>
+/// Graphs must not outlive their meta-step: learn2learn once leaked every step's graph through cloned modules.
+/// After warm-up, the managed heap (measured after a full collection) must stay flat over many second-order steps.
+/// The long version (70,000 steps with RSS samples) is recorded in RESULTS.md.
+/// </summary>
+public class MemoryTests
+{
+    [Fact]
+    public void SecondOrderMamlDoesNotGrowTheManagedHeap()
+    {
+        var learner = new Maml(Backbones.RegressionMlp(new Rng(1)), new MamlOptions { TrainInnerSteps = 2 });
+        var trainer = new MetaTrainer(learner, new SinusoidTasks(5, 5), null, Optimizers.Adam(0.001),
+            new MetaTrainerOptions { Steps = 300, MetaBatchSize = 2 });
+        trainer.Run();
+        long warm = Heap();
+        var longer = new MetaTrainer(learner, new SinusoidTasks(5, 5), null, Optimizers.Adam(0.001),
+            new MetaTrainerOptions { Steps = 1000, MetaBatchSize = 2, Seed = 1 });
+        longer.Run();
+        long after = Heap();
+        Assert.True(after < warm + 2_000_000, $"managed heap grew from {warm} to {after} bytes over 1,000 meta-steps");
+    }
+
+    private static long Heap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
