@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MetaLearn.Kernels;
 
 namespace MetaLearn.Algorithms;
 
@@ -18,6 +19,8 @@ internal static class TaskParallel
         }
         try
         {
+            // The tasks fill the cores: kernels inside a task stay on its thread instead of forking again.
+            using KernelParallelism.Scope single = KernelParallelism.Limit(1);
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i => results[i] = body(i));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
