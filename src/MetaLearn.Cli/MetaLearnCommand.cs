@@ -12,7 +12,7 @@ internal static class MetaLearnCommand
         HelpName = "metalearn", // the same name in help however it is launched (dotnet run, dotnet tool, tests)
         Subcommands =
         {
-            TrainCommand.Create(interrupt), EvalCommand.Create(),
+            TrainCommand.Create(interrupt), EvalCommand.Create(), ClassifyCommand.Create(), ReportCommand.Create(),
             InfoCommand.Create(), BenchCommand.Create(), DataCommand.Create(),
         },
     };
