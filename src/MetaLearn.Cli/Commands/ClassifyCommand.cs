@@ -32,9 +32,9 @@ internal static class ClassifyCommand
 
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A classification checkpoint in its run directory.", Required = true };
-        var support = new Option<string>("--support") { Description = "Folder with one sub-folder of PNG images per class (1..K images each).", Required = true };
-        var query = new Option<string[]>("--query") { Description = "Query PNG images or folders of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A classification checkpoint in its run directory.", Required = true };
+        var support = new Option<string>("--support") { HelpName = "dir", Description = "Folder with one sub-folder of PNG images per class (1..K images each).", Required = true };
+        var query = new Option<string[]>("--query") { HelpName = "path", Description = "Query PNG images or folders of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
         var format = new Option<ClassifyFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => ClassifyFormat.Table };
         var command = new Command("classify", "Classify your own images: adapt a checkpoint to a support folder and predict each query's class.") { checkpoint, support, query, format };
         command.SetAction(parse =>

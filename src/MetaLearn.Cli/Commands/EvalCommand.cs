@@ -14,10 +14,10 @@ internal static class EvalCommand
 
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint in a run directory (its config.json says how to rebuild the learner and tasks).", Required = true };
-        var episodes = new Option<int>("--episodes") { Description = "Test episodes.", DefaultValueFactory = _ => 1000 };
-        var ways = new Option<int?>("--ways") { Description = "Classes per test task (default: the run's; MAML-family heads need the trained ways)." };
-        var shots = new Option<int?>("--shots") { Description = "Support examples per class (regression: support points; default: the run's)." };
+        var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A checkpoint in a run directory (its config.json says how to rebuild the learner and tasks).", Required = true };
+        var episodes = new Option<int>("--episodes") { HelpName = "n", Description = "Test episodes.", DefaultValueFactory = _ => 1000 };
+        var ways = new Option<int?>("--ways") { HelpName = "n", Description = "Classes per test task (default: the run's; MAML-family heads need the trained ways)." };
+        var shots = new Option<int?>("--shots") { HelpName = "n", Description = "Support examples per class (regression: support points; default: the run's)." };
         var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
         var command = new Command("eval", "Evaluate a checkpoint on test tasks: mean and 95% confidence interval.") { checkpoint, episodes, ways, shots, format };
         command.SetAction(parse =>

@@ -17,7 +17,7 @@ internal static class ReportCommand
     public static Command Create()
     {
         var runDir = new Argument<string>("run-dir") { Description = "A run directory written by metalearn train." };
-        var output = new Option<string?>("--out") { Description = "Where to write the HTML (default RUN_DIR/report.html)." };
+        var output = new Option<string?>("--out") { HelpName = "file", Description = "Where to write the HTML (default RUN_DIR/report.html)." };
         var command = new Command("report", "Write a self-contained HTML report of a run: learning curves, configuration, final evaluation.") { runDir, output };
         command.SetAction(parse =>
         {

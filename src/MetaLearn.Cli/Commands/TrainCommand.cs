@@ -27,13 +27,13 @@ internal static class TrainCommand
     /// </param>
     public static Command Create(CancellationToken? interrupt = null)
     {
-        var preset = new Option<string?>("--preset") { Description = $"Start from a preset (default {TrainConfig.DefaultPreset}): {string.Join(", ", TrainConfig.Presets.Keys)}." };
-        var config = new Option<string?>("--config") { Description = "A JSON file of key: value pairs (the keys of --set; \"preset\" picks the base)." };
-        var set = new Option<string[]>("--set") { Description = "Override a config key (repeatable), e.g. --set inner_lr=0.4 --set split=lake.", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string?>("--out") { Description = "Run directory (default runs/PRESET-TIMESTAMP)." };
-        var steps = new Option<int?>("--steps") { Description = "Meta-steps (the same as --set steps=N)." };
-        var seed = new Option<long?>("--seed") { Description = "Seed (the same as --set seed=N)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its last checkpoint (only --steps may change)." };
+        var preset = new Option<string?>("--preset") { HelpName = "name", Description = $"Start from a preset (default {TrainConfig.DefaultPreset}): {string.Join(", ", TrainConfig.Presets.Keys)}." };
+        var config = new Option<string?>("--config") { HelpName = "file", Description = "A JSON file of key: value pairs (the keys of --set; \"preset\" picks the base)." };
+        var set = new Option<string[]>("--set") { HelpName = "key=value", Description = "Override a config key (repeatable), e.g. --set inner_lr=0.4 --set split=lake.", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string?>("--out") { HelpName = "dir", Description = "Run directory (default runs/PRESET-TIMESTAMP)." };
+        var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Meta-steps (the same as --set steps=N)." };
+        var seed = new Option<long?>("--seed") { HelpName = "n", Description = "Seed (the same as --set seed=N)." };
+        var resume = new Option<string?>("--resume") { HelpName = "dir", Description = "Continue the run in this directory from its last checkpoint (only --steps may change)." };
         var command = new Command("train", "Meta-train a learner on a task distribution; with no options, MAML on sinusoids (no download, about a minute).")
         {
             preset, config, set, output, steps, seed, resume,
