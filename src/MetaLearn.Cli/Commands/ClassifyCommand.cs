@@ -77,6 +77,17 @@ internal static class ClassifyCommand
                 error.WriteLine($"classify: {e.Message}");
                 return 2;
             }
+            catch (ArgumentException e)
+            {
+                // A setting the learner or task sampler refuses (e.g. more ways than the split has classes).
+                error.WriteLine($"classify: {e.Message}");
+                return 2;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"classify: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }

@@ -98,6 +98,17 @@ internal static class TrainCommand
                 stderr.WriteLine($"train: {e.Message}");
                 return 2;
             }
+            catch (ArgumentException e)
+            {
+                // A setting the learner or task sampler refuses (e.g. more ways than the split has classes).
+                stderr.WriteLine($"train: {e.Message}");
+                return 2;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"train: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }

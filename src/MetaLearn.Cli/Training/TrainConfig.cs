@@ -65,7 +65,7 @@ internal sealed class TrainConfig
 
     /// <summary>
     /// The presets: the papers' hyperparameters. Sinusoid: Finn et al. 2017 section 5.1 (MLP 40-40, K = 10, meta-batch
-    /// 25, Adam 1e-3, one inner SGD step of 0.01, tested with 10 steps); the default <c>maml-sinusoid</c> runs 4,000 of the
+    /// 25, Adam 1e-3, one inner SGD step of 0.01, tested with 10 steps); the default <c>maml-sinusoid</c> runs 10,000 of the
     /// paper's 70,000 steps so a first run takes about a minute (<c>--steps 70000</c> for the paper's budget).
     /// Omniglot: MAML (alpha 0.4, 1 step, 3 at test, meta-batch 32, strided convnet), Snell et al. 2017 (60-way training
     /// episodes, 5 queries, Adam 1e-3 halved every 2,000 episodes, max-pool convnet), Nichol et al. 2018 (inner Adam 1e-3
@@ -74,7 +74,7 @@ internal sealed class TrainConfig
     public static readonly IReadOnlyDictionary<string, (string Description, Dictionary<string, string> Values)> Presets =
         new Dictionary<string, (string, Dictionary<string, string>)>
         {
-            ["maml-sinusoid"] = ("MAML on sinusoid regression (Finn et al. 2017), shortened to 4,000 steps", With(s_sinusoid, ("algorithm", "maml"), ("steps", "4000"), ("validation_interval", "500"))),
+            ["maml-sinusoid"] = ("MAML on sinusoid regression (Finn et al. 2017), shortened to 10,000 steps", With(s_sinusoid, ("algorithm", "maml"), ("steps", "10000"), ("validation_interval", "1000"))),
             ["fomaml-sinusoid"] = ("first-order MAML on sinusoids", With(s_sinusoid, ("algorithm", "fomaml"))),
             ["reptile-sinusoid"] = ("Reptile on sinusoids (Nichol et al. 2018): 5 inner SGD steps of 0.02, meta step 1 annealed to 0",
                 With(s_sinusoid, ("algorithm", "reptile"), ("inner_lr", "0.02"), ("inner_steps", "5"), ("test_inner_steps", "10"), ("steps", "30000"))),
