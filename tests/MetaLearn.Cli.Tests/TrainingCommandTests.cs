@@ -50,6 +50,7 @@ public class TrainingCommandTests
         Assert.Contains("<svg", html);
         Assert.Contains("<polyline", html);
         Assert.Contains("Final evaluation", html);
+        Assert.Contains("Adapted predictions", html); // regression: true curve, support points and adapted fit for a few tasks
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
         Directory.Delete(dir, recursive: true);
     }

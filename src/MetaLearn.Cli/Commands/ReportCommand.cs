@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MetaLearn.Algorithms;
+using MetaLearn.Cli.Reporting;
 using MetaLearn.Cli.Training;
 
 namespace MetaLearn.Cli.Commands;
@@ -94,49 +95,23 @@ internal static class ReportCommand
             .Append('\n')
             .Append(Chart($"{metric} vs step", "step", validated.Select(p => ((double)p.Step, p.Validation!.Value))))
             .Append(Chart($"{metric} vs wall-clock", "seconds", validated.Select(p => (p.Seconds, p.Validation!.Value))));
+        string? checkpoint = new[] { MetaTrainer.BestCheckpoint, MetaTrainer.LastCheckpoint }.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists);
+        if (checkpoint is not null && File.Exists(Path.Combine(dir, TrainConfig.FileName)))
+        {
+            TrainConfig run = TrainConfig.Load(Path.Combine(dir, TrainConfig.FileName));
+            if (!run.IsClassification)
+            {
+                html.Append($"\n<h2>Adapted predictions ({WebUtility.HtmlEncode(Path.GetFileName(checkpoint))}, new tasks)</h2>\n");
+                foreach (string chart in RegressionFits.Render(run, checkpoint))
+                {
+                    html.Append(chart);
+                }
+            }
+        }
         html.Append("\n<h2>Configuration</h2>\n<pre>").Append(WebUtility.HtmlEncode(config)).Append("</pre>\n</body></html>\n");
         return html.ToString();
     }
 
-    /// <summary>An inline SVG line chart with min/max labels on both axes.</summary>
     private static string Chart(string title, string xLabel, IEnumerable<(double X, double Y)> data)
-    {
-        const int Width = 420, Height = 260, Left = 60, Right = 15, Top = 25, Bottom = 40;
-        var pts = data.Where(p => double.IsFinite(p.Y)).ToList();
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\">")
-            .Append(CultureInfo.InvariantCulture, $"<title>{WebUtility.HtmlEncode(title)}</title>")
-            .Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"15\" style=\"font-size:13px;fill:#000\">{WebUtility.HtmlEncode(title)}</text>")
-            .Append(CultureInfo.InvariantCulture, $"<rect x=\"{Left}\" y=\"{Top}\" width=\"{Width - Left - Right}\" height=\"{Height - Top - Bottom}\" fill=\"none\" stroke=\"#bbb\"/>");
-        if (pts.Count == 0)
-        {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + 10}\" y=\"{Height / 2}\">no data</text>");
-        }
-        else
-        {
-            double x0 = pts.Min(p => p.X), x1 = pts.Max(p => p.X), y0 = pts.Min(p => p.Y), y1 = pts.Max(p => p.Y);
-            if (x1 == x0)
-            {
-                x1 = x0 + 1;
-            }
-            if (y1 == y0)
-            {
-                y1 = y0 + 1;
-            }
-            double Sx(double x) => Left + ((x - x0) / (x1 - x0) * (Width - Left - Right));
-            double Sy(double y) => Height - Bottom - ((y - y0) / (y1 - y0) * (Height - Top - Bottom));
-            svg.Append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"")
-                .AppendJoin(' ', pts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{Sx(p.X):F1},{Sy(p.Y):F1}"))).Append("\"/>");
-            if (pts.Count == 1)
-            {
-                svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Sx(pts[0].X):F1}\" cy=\"{Sy(pts[0].Y):F1}\" r=\"3\" fill=\"#1f77b4\"/>");
-            }
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 5}\" y=\"{Top + 10}\" text-anchor=\"end\">{y1:G4}</text>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 5}\" y=\"{Height - Bottom}\" text-anchor=\"end\">{y0:G4}</text>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"{Height - Bottom + 15}\">{x0:G4}</text>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{Width - Right}\" y=\"{Height - Bottom + 15}\" text-anchor=\"end\">{x1:G4}</text>");
-        }
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 8}\" text-anchor=\"middle\">{xLabel}</text></svg></figure>");
-        return svg.ToString();
-    }
+        => SvgChart.Render(title, xLabel, new Series(title, [.. data], "#1f77b4"));
 }
