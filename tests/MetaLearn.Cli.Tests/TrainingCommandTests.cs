@@ -144,6 +144,16 @@ public class TrainingCommandTests
             Assert.InRange(p, 1.0 / 3 - 1e-9, 1.0); // the top softmax probability of three classes
         }
 
+        // ProtoNet checkpoints evaluate with other ways than they were trained on.
+        (exit, output, error) = CliRunner.Run("eval", "--checkpoint", Path.Combine(run, "last.safetensors"), "--episodes", "4", "--ways", "3", "--format", "json");
+        Assert.True(exit == 0, error);
+        using (JsonDocument result = JsonDocument.Parse(output.Trim()))
+        {
+            Assert.Equal("accuracy", result.RootElement.GetProperty("metric").GetString());
+            Assert.Equal(3, result.RootElement.GetProperty("ways").GetInt32());
+            Assert.InRange(result.RootElement.GetProperty("mean").GetDouble(), 0, 1);
+        }
+
         // A support folder with one class is refused with a usage error.
         Directory.Delete(Path.Combine(dir, "support", "character02"), recursive: true);
         Directory.Delete(Path.Combine(dir, "support", "character03"), recursive: true);
@@ -152,6 +162,16 @@ public class TrainingCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("at least two classes", error);
         Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void OmniglotPresetsWithoutDataSayWhereTheyLookedAndHowToDownload()
+    {
+        string missing = TempDir();
+        (int exit, _, string error) = CliRunner.Run("train", "--preset", "maml-omniglot-5w1s", "--out", TempDir(), "--set", $"data={missing}");
+        Assert.Equal(2, exit);
+        Assert.Contains("images_background", error);
+        Assert.Contains($"metalearn data download omniglot --to {missing}", error);
     }
 
     private static string[] Losses(string dir) =>

@@ -134,6 +134,7 @@ internal static class TrainCommand
             Console.CancelKeyPress += handler;
         }
         CancellationToken token = interrupt ?? ctrlC.Token;
+        bool live = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected; // a terminal: redraw the progress line in place
         try
         {
             string lastPath = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
@@ -150,7 +151,7 @@ internal static class TrainCommand
                     OutputDirectory = runDir,
                     Resume = resume,
                 },
-                new TrainingProgressWriter(stderr, log, TimeSpan.FromSeconds(2), resumedFrom));
+                new TrainingProgressWriter(stderr, log, TimeSpan.FromSeconds(2), resumedFrom, live));
             stderr.WriteLine($"training {setup.Learner.Algorithm} on {config["task"]} ({setup.Model.Architecture}), {config["steps"]} steps, into {runDir}" +
                 (resume ? $" (resuming from step {resumedFrom})" : ""));
             TrainingSummary summary = trainer.Run(cancellationToken: token);
@@ -158,7 +159,7 @@ internal static class TrainCommand
             if (!summary.Completed)
             {
                 string message = $"interrupted at step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
-                stderr.WriteLine(message);
+                stderr.WriteLine(live ? "\n" + message : message);
                 log.WriteLine(message);
                 return InterruptedExitCode;
             }
