@@ -19,6 +19,10 @@ internal static class MetaLearnCommand
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers (tests pass their own).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken? interrupt = null)
+    {
+        ParseResult parse = Create(interrupt).Parse(args);
         // No process-termination timeout: train handles Ctrl-C itself so it can finish the step and write a checkpoint.
-        => Create(interrupt).Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
+        int exit = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
+        return parse.Errors.Count > 0 ? 2 : exit; // unknown or malformed flags are usage errors (exit 2), as for bad values
+    }
 }

@@ -92,6 +92,14 @@ public class TrainingCommandTests
     }
 
     [Fact]
+    public void AnUnknownFlagIsAUsageErrorWithASuggestion()
+    {
+        (int exit, _, string error) = CliRunner.Run("train", "--stepz", "3");
+        Assert.Equal(2, exit);
+        Assert.Contains("--stepz", error);
+    }
+
+    [Fact]
     public void AConfigFileSetsKeysAndUnknownPresetsSuggestTheClosest()
     {
         string dir = TempDir();
