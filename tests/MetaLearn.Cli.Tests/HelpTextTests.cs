@@ -11,6 +11,10 @@ public class HelpTextTests
     [InlineData("bench", new[] { "bench", "--help" })]
     [InlineData("data-verify", new[] { "data", "verify", "--help" })]
     [InlineData("data-download", new[] { "data", "download", "--help" })]
+    [InlineData("train", new[] { "train", "--help" })]
+    [InlineData("eval", new[] { "eval", "--help" })]
+    [InlineData("classify", new[] { "classify", "--help" })]
+    [InlineData("report", new[] { "report", "--help" })]
     public void HelpMatchesTheApprovedText(string name, string[] args)
     {
         (int exit, string output, _) = CliRunner.Run(args);

@@ -1,0 +1,204 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace MetaLearn.Cli.Tests;
+
+/// <summary>train, eval, report and classify end to end on tiny settings.</summary>
+public class TrainingCommandTests
+{
+    private static readonly string[] Tiny =
+    [
+        "--steps", "6", "--set", "meta_batch=4", "--set", "validation_interval=3", "--set", "validation_episodes=5",
+        "--set", "test_episodes=10", "--set", "checkpoint_interval=2",
+    ];
+
+    private static string TempDir() => Path.Combine(Path.GetTempPath(), "metalearn-cli-" + Guid.NewGuid().ToString("N"));
+
+    private static (int Exit, string Output, string Error) Train(string dir, params string[] extra)
+        => CliRunner.Run(["train", "--out", dir, .. Tiny, .. extra]);
+
+    [Fact]
+    public void TrainWritesTheRunDirectoryAndEvalReadsItsCheckpoint()
+    {
+        string dir = TempDir();
+        (int exit, string output, string error) = Train(dir);
+        Assert.True(exit == 0, error);
+        foreach (string file in new[] { "config.json", "metrics.jsonl", "last.safetensors", "best.safetensors", "train.log", "final_eval.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} missing");
+        }
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Length);
+        using (JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))))
+        {
+            Assert.Equal("maml-sinusoid", config.RootElement.GetProperty("preset").GetString());
+            Assert.Equal(6, config.RootElement.GetProperty("steps").GetInt32());
+        }
+        Assert.Contains("step 6/6", error);
+        Assert.Contains("test (best.safetensors): mse", output);
+
+        (exit, output, error) = CliRunner.Run("eval", "--checkpoint", Path.Combine(dir, "last.safetensors"), "--episodes", "8", "--format", "json");
+        Assert.True(exit == 0, error);
+        using JsonDocument result = JsonDocument.Parse(output.Trim());
+        Assert.Equal("mse", result.RootElement.GetProperty("metric").GetString());
+        Assert.True(result.RootElement.GetProperty("mean").GetDouble() > 0);
+        Assert.True(result.RootElement.GetProperty("ci95").GetDouble() >= 0);
+        Assert.Equal(8, result.RootElement.GetProperty("episodes").GetInt32());
+
+        (exit, output, error) = CliRunner.Run("report", dir, "--out", Path.Combine(dir, "r.html"));
+        Assert.True(exit == 0, error);
+        string html = File.ReadAllText(Path.Combine(dir, "r.html"));
+        Assert.Contains("<svg", html);
+        Assert.Contains("<polyline", html);
+        Assert.Contains("Final evaluation", html);
+        Assert.Contains("Adapted predictions", html); // regression: true curve, support points and adapted fit for a few tasks
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void AnInterruptedRunResumesToTheSameMetricsAsAnUninterruptedOne()
+    {
+        string straight = TempDir(), interrupted = TempDir();
+        Assert.Equal(0, Train(straight).Exit);
+
+        // Interrupt as Ctrl-C would, right after step 3's progress line (validation at step 3 always prints one).
+        using var cts = new CancellationTokenSource();
+        var error = new CancellingWriter("step 3/6", cts);
+        int exit = MetaLearnCommand.Run(["train", "--out", interrupted, .. Tiny], new StringWriter(), error, cts.Token);
+        Assert.Equal(130, exit);
+        Assert.Contains("interrupted at step 3", error.ToString());
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(interrupted, "metrics.jsonl")).Length);
+
+        (exit, _, string resumeError) = CliRunner.Run("train", "--resume", interrupted);
+        Assert.True(exit == 0, resumeError);
+        Assert.Contains("resuming from step 3", resumeError);
+        Assert.Equal(Losses(straight), Losses(interrupted));
+        Directory.Delete(straight, recursive: true);
+        Directory.Delete(interrupted, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("inner_lrr=0.1", "unknown config key 'inner_lrr' (did you mean 'inner_lr'?)")]
+    [InlineData("split=random", "config key 'split' must be one of vinyals, lake; got 'random'")]
+    [InlineData("inner_lr=-1", "config key 'inner_lr' must be a number > 0; got '-1'")]
+    [InlineData("algorithm=protonet", "algorithm 'protonet' needs a classification task")]
+    public void BadConfigValuesAreUsageErrorsNamingTheKey(string pair, string message)
+    {
+        string dir = TempDir();
+        (int exit, _, string error) = CliRunner.Run("train", "--out", dir, "--set", pair);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void AnUnknownFlagIsAUsageErrorWithASuggestion()
+    {
+        (int exit, _, string error) = CliRunner.Run("train", "--stepz", "3");
+        Assert.Equal(2, exit);
+        Assert.Contains("--stepz", error);
+    }
+
+    [Fact]
+    public void AConfigFileSetsKeysAndUnknownPresetsSuggestTheClosest()
+    {
+        string dir = TempDir();
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, "run.json");
+        File.WriteAllText(file, """{"preset": "fomaml-sinusoid", "steps": 2, "meta_batch": 2, "validation_interval": 0, "test_episodes": 0}""");
+        (int exit, _, string error) = CliRunner.Run("train", "--config", file, "--out", Path.Combine(dir, "run"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("training fomaml", error);
+
+        (exit, _, error) = CliRunner.Run("train", "--preset", "maml-sinusiod");
+        Assert.Equal(2, exit);
+        Assert.Contains("did you mean 'maml-sinusoid'", error);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void ClassifyPredictsOneRowPerQueryFromRealOmniglotDrawings()
+    {
+        string dir = TempDir();
+        string data = Path.GetDirectoryName(CliRunner.OmniglotFile("images_evaluation.zip"))!;
+        string run = Path.Combine(dir, "run");
+        (int exit, _, string error) = CliRunner.Run("train", "--preset", "protonet-omniglot-5w1s", "--out", run, "--steps", "2",
+            "--set", $"data={data}", "--set", "train_ways=5", "--set", "validation_interval=0", "--set", "test_episodes=0");
+        Assert.True(exit == 0, error);
+
+        // Three characters of one evaluation alphabet: two drawings each as support, two more as queries.
+        using (ZipArchive zip = ZipFile.OpenRead(Path.Combine(data, "images_evaluation.zip")))
+        {
+            foreach (string character in new[] { "character01", "character02", "character03" })
+            {
+                ZipArchiveEntry[] drawings = [.. zip.Entries.Where(e => e.FullName.StartsWith($"images_evaluation/Angelic/{character}/") && e.Name.EndsWith(".png")).OrderBy(e => e.Name)];
+                Directory.CreateDirectory(Path.Combine(dir, "support", character));
+                Directory.CreateDirectory(Path.Combine(dir, "query"));
+                drawings[0].ExtractToFile(Path.Combine(dir, "support", character, "1.png"));
+                drawings[1].ExtractToFile(Path.Combine(dir, "support", character, "2.png"));
+                drawings[5].ExtractToFile(Path.Combine(dir, "query", $"{character}-a.png"));
+                drawings[6].ExtractToFile(Path.Combine(dir, "query", $"{character}-b.png"));
+            }
+        }
+        (exit, string output, error) = CliRunner.Run("classify", "--checkpoint", Path.Combine(run, "last.safetensors"),
+            "--support", Path.Combine(dir, "support"), "--query", Path.Combine(dir, "query"), "--format", "json");
+        Assert.True(exit == 0, error);
+        using JsonDocument rows = JsonDocument.Parse(output.Trim());
+        Assert.Equal(6, rows.RootElement.GetArrayLength());
+        foreach (JsonElement row in rows.RootElement.EnumerateArray())
+        {
+            Assert.StartsWith("character0", row.GetProperty("predicted").GetString());
+            double p = row.GetProperty("confidence").GetDouble();
+            Assert.InRange(p, 1.0 / 3 - 1e-9, 1.0); // the top softmax probability of three classes
+        }
+
+        // ProtoNet checkpoints evaluate with other ways than they were trained on.
+        (exit, output, error) = CliRunner.Run("eval", "--checkpoint", Path.Combine(run, "last.safetensors"), "--episodes", "4", "--ways", "3", "--format", "json");
+        Assert.True(exit == 0, error);
+        using (JsonDocument result = JsonDocument.Parse(output.Trim()))
+        {
+            Assert.Equal("accuracy", result.RootElement.GetProperty("metric").GetString());
+            Assert.Equal(3, result.RootElement.GetProperty("ways").GetInt32());
+            Assert.InRange(result.RootElement.GetProperty("mean").GetDouble(), 0, 1);
+        }
+
+        // A support folder with one class is refused with a usage error.
+        Directory.Delete(Path.Combine(dir, "support", "character02"), recursive: true);
+        Directory.Delete(Path.Combine(dir, "support", "character03"), recursive: true);
+        (exit, _, error) = CliRunner.Run("classify", "--checkpoint", Path.Combine(run, "last.safetensors"),
+            "--support", Path.Combine(dir, "support"), "--query", Path.Combine(dir, "query"));
+        Assert.Equal(2, exit);
+        Assert.Contains("at least two classes", error);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void OmniglotPresetsWithoutDataSayWhereTheyLookedAndHowToDownload()
+    {
+        string missing = TempDir();
+        (int exit, _, string error) = CliRunner.Run("train", "--preset", "maml-omniglot-5w1s", "--out", TempDir(), "--set", $"data={missing}");
+        Assert.Equal(2, exit);
+        Assert.Contains("images_background", error);
+        Assert.Contains($"metalearn data download omniglot --to {missing}", error);
+    }
+
+    private static string[] Losses(string dir) =>
+        [.. File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Select(line =>
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            return doc.RootElement.GetProperty("step") + ":" + doc.RootElement.GetProperty("loss").GetRawText();
+        })];
+
+    /// <summary>Captures stderr and cancels when a line containing <paramref name="trigger"/> is written.</summary>
+    private sealed class CancellingWriter(string trigger, CancellationTokenSource cts) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(trigger) == true)
+            {
+                cts.Cancel();
+            }
+        }
+    }
+}
