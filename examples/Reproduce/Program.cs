@@ -2,7 +2,7 @@
 //
 //   dotnet run -c Release --project examples/Reproduce -- sinusoid <maml|fomaml|reptile|metasgd> <iterations> [seed]
 //       MAML section 5.1 protocol: MLP 1-40-40-1, K = 10 support points for training, meta-batch 25, outer Adam 1e-3,
-//       one inner step of SGD 0.01 (Reptile: 5 inner SGD steps of 0.02, meta step 1.0 annealed to 0). Test: 1,000 new
+//       one inner step of SGD 0.01 (Reptile: 5 inner SGD steps of 0.02, meta step 0.1 annealed to 0). Test: 1,000 new
 //       tasks, K = 5 and K = 10 support points, 100 query points, MSE after 1, 5 and 10 inner steps.
 //   dotnet run -c Release --project examples/Reproduce -- omniglot-protonet <minutes> <omniglot-root> [trainWays] [metaBatch] [seed]
 //       Snell et al. 2017: Vinyals split with rotations, 28x28, 4-layer convnet (64 channels, max-pool), trained with
@@ -43,7 +43,7 @@ static int Sinusoid(string algorithm, int iterations, ulong seed)
         "reptile" => new Reptile(model, new ReptileOptions { InnerLearningRate = 0.02, TrainInnerSteps = 5 }),
         _ => throw new ArgumentException($"unknown algorithm '{algorithm}'; use maml, fomaml, reptile or metasgd."),
     };
-    IGradientTransformation outer = algorithm == "reptile" ? Reptile.OuterOptimizer(1.0, 0.0, iterations) : Optimizers.Adam(0.001);
+    IGradientTransformation outer = algorithm == "reptile" ? Reptile.OuterOptimizer(0.1, 0.0, iterations) : Optimizers.Adam(0.001);
     string dir = Path.Combine("runs", $"sinusoid-{algorithm}-{iterations}-seed{seed}");
     var trainer = new MetaTrainer(learner, new SinusoidTasks(10, 10), new SinusoidTasks(10, 100), outer, new MetaTrainerOptions
     {

@@ -239,6 +239,18 @@ public sealed class MetaTrainer
                 $"MetaTrainer: cannot resume from '{path}': it holds {checkpoint.Metadata.Algorithm} on '{checkpoint.Metadata.Architecture}', " +
                 $"but this run is {_learner.Algorithm} on '{architecture}'. Use a fresh output directory or the same settings.");
         }
+        using (JsonDocument saved = JsonDocument.Parse(checkpoint.Metadata.Config))
+        {
+            // Resuming with other learner settings (say, another inner learning rate) would silently continue a
+            // different run; the trainer settings may differ (e.g. more Steps to extend a finished run).
+            if (saved.RootElement.TryGetProperty("learner", out JsonElement learner)
+                && !JsonNode.DeepEquals(JsonNode.Parse(learner.GetRawText()), JsonNode.Parse(_learner.ConfigJson)))
+            {
+                throw new InvalidDataException(
+                    $"MetaTrainer: cannot resume from '{path}': it was trained with learner settings {learner.GetRawText()}, but this run uses {_learner.ConfigJson}. " +
+                    "Use the same settings or a fresh output directory.");
+            }
+        }
         ParameterSet parameters = Pick(path, checkpoint.Model, expected).AsLeaves();
         _learner.Model.Buffers = Pick(path, checkpoint.Model, _learner.Model.Buffers).Detach();
         ParameterSet state = checkpoint.RestoreOptimizerState(expectedState);

@@ -121,6 +121,15 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("metasgd", e.Message);
     }
 
+    [Fact]
+    public void ResumingWithOtherLearnerSettingsFails()
+    {
+        NewTrainer(NewLearner(), _dir, resume: false).Run(stopAfterStep: 1);
+        var other = new MetaSgd(Backbones.RegressionMlp(new Rng(4), hidden: 16), new MetaSgdOptions { InitialInnerLearningRate = 0.5 });
+        var e = Assert.Throws<InvalidDataException>(() => NewTrainer(other, _dir, resume: true).Run());
+        Assert.Contains("learner settings", e.Message);
+    }
+
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
