@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace MetaLearn.Kernels;
@@ -37,7 +36,7 @@ public static class Convolution
                     var ws = new ReadOnlySpan<T>(wp, wLength);
                     var bs = new ReadOnlySpan<T>(bp, biasLength);
                     var ys = new Span<T>(yp, yLength);
-                    T[] columns = ArrayPool<T>.Shared.Rent(k * l);
+                    T[] columns = Scratch<T>.Get(k * l);
                     for (int n = start; n < end; n++)
                     {
                         Window.Unfold(xs.Slice(n * imageSize, imageSize), one, columns);
@@ -53,7 +52,6 @@ public static class Convolution
                         }
                         Gemm.Multiply<T>(false, false, outChannels, l, k, ws, columns, image, accumulate: true);
                     }
-                    ArrayPool<T>.Shared.Return(columns);
                 });
             }
         }
@@ -76,13 +74,12 @@ public static class Convolution
                     var dys = new ReadOnlySpan<T>(dyp, dyLength);
                     var ws = new ReadOnlySpan<T>(wp, wLength);
                     var dxs = new Span<T>(dxp, dxLength);
-                    T[] columns = ArrayPool<T>.Shared.Rent(k * l);
+                    T[] columns = Scratch<T>.Get(k * l);
                     for (int n = start; n < end; n++)
                     {
                         Gemm.Multiply<T>(true, false, k, l, outChannels, ws, dys.Slice(n * outChannels * l, outChannels * l), columns);
                         Window.Fold<T>(columns, one, dxs.Slice(n * imageSize, imageSize));
                     }
-                    ArrayPool<T>.Shared.Return(columns);
                 });
             }
         }
@@ -108,13 +105,12 @@ public static class Convolution
                     var xs = new ReadOnlySpan<T>(xp, xLength);
                     var dys = new ReadOnlySpan<T>(dyp, dyLength);
                     var rows = new Span<T>(dwp + o0 * k, (o1 - o0) * k);
-                    T[] columns = ArrayPool<T>.Shared.Rent(k * l);
+                    T[] columns = Scratch<T>.Get(k * l);
                     for (int n = 0; n < g.Batch; n++)
                     {
                         Window.Unfold(xs.Slice(n * imageSize, imageSize), one, columns);
                         Gemm.Multiply<T>(false, true, o1 - o0, k, l, dys.Slice((n * outChannels + o0) * l, (o1 - o0) * l), columns, rows, accumulate: true);
                     }
-                    ArrayPool<T>.Shared.Return(columns);
                 });
             }
         }
