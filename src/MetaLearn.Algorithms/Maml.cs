@@ -15,7 +15,7 @@ namespace MetaLearn.Algorithms;
 /// the tasks of a meta-batch run in parallel. Batch norm runs in the model's mode with
 /// <see cref="ForwardContext.Step"/> = inner step (query: step = number of inner steps), which per-step statistics use.
 /// </remarks>
-public sealed class Maml : MetaLearnerBase
+public sealed class Maml : InnerLoopLearner
 {
     /// <summary>Creates the learner over <paramref name="model"/>'s parameters.</summary>
     public Maml(Module model, MamlOptions options)
@@ -31,25 +31,16 @@ public sealed class Maml : MetaLearnerBase
     public override string Algorithm => Options.FirstOrder ? "fomaml" : "maml";
 
     /// <inheritdoc/>
-    public override IAdaptedModel Adapt(SupportSet support)
-    {
-        ArgumentNullException.ThrowIfNull(support);
-        RequireGradEnabled();
-        ParameterSet fast = AdaptParameters(Parameters, support, Options.TestInnerSteps, createGraph: false).Detach();
-        return new FunctionalModel(Model, fast, Context(Options.TestInnerSteps));
-    }
+    protected override int TrainInnerSteps => Options.TrainInnerSteps;
 
     /// <inheritdoc/>
-    protected override TaskOutcome RunTask(FewShotTask task, ParameterSet parameters)
-    {
-        ParameterSet fast = AdaptParameters(parameters, SupportSet.Of(task), Options.TrainInnerSteps, createGraph: !Options.FirstOrder);
-        Tensor output = Model.Forward(task.QueryInputs, fast, Context(Options.TrainInnerSteps));
-        Tensor loss = TaskObjective.QueryLoss(Algorithm, output, task);
-        Tensor[] gradient = Autograd.Grad(loss, parameters.Tensors);
-        return Outcome(task, output, loss, gradient);
-    }
+    protected override int TestInnerSteps => Options.TestInnerSteps;
 
-    private ParameterSet AdaptParameters(ParameterSet start, SupportSet support, int steps, bool createGraph)
+    /// <inheritdoc/>
+    protected override bool FirstOrder => Options.FirstOrder;
+
+    /// <inheritdoc/>
+    protected override ParameterSet AdaptParameters(ParameterSet start, SupportSet support, int steps, bool createGraph)
     {
         double lr = Options.InnerLearningRate;
         return InnerLoop.Descend(start,

@@ -14,7 +14,7 @@ namespace MetaLearn.Algorithms;
 /// <see cref="MetaSgdOptions.InitialInnerLearningRate"/>, so a run starts exactly as MAML with that rate.
 /// The rates are not constrained to be positive, as in the paper.
 /// </remarks>
-public sealed class MetaSgd : MetaLearnerBase
+public sealed class MetaSgd : InnerLoopLearner
 {
     /// <summary>Prefix of the learned-rate names.</summary>
     public const string RatePrefix = "inner_lr";
@@ -53,27 +53,16 @@ public sealed class MetaSgd : MetaLearnerBase
     }
 
     /// <inheritdoc/>
-    public override IAdaptedModel Adapt(SupportSet support)
-    {
-        ArgumentNullException.ThrowIfNull(support);
-        RequireGradEnabled();
-        ParameterSet all = Parameters;
-        ParameterSet fast = AdaptParameters(all, support, Options.TestInnerSteps, createGraph: false).Detach();
-        return new FunctionalModel(Model, fast, Context(Options.TestInnerSteps));
-    }
+    protected override int TrainInnerSteps => Options.TrainInnerSteps;
 
     /// <inheritdoc/>
-    protected override TaskOutcome RunTask(FewShotTask task, ParameterSet parameters)
-    {
-        ParameterSet fast = AdaptParameters(parameters, SupportSet.Of(task), Options.TrainInnerSteps, createGraph: !Options.FirstOrder);
-        Tensor output = Model.Forward(task.QueryInputs, fast, Context(Options.TrainInnerSteps));
-        Tensor loss = TaskObjective.QueryLoss(Algorithm, output, task);
-        Tensor[] gradient = Autograd.Grad(loss, parameters.Tensors);
-        return Outcome(task, output, loss, gradient);
-    }
+    protected override int TestInnerSteps => Options.TestInnerSteps;
+
+    /// <inheritdoc/>
+    protected override bool FirstOrder => Options.FirstOrder;
 
     /// <summary>Adapts the model part of <paramref name="all"/> using the rate part.</summary>
-    private ParameterSet AdaptParameters(ParameterSet all, SupportSet support, int steps, bool createGraph)
+    protected override ParameterSet AdaptParameters(ParameterSet all, SupportSet support, int steps, bool createGraph)
     {
         ParameterSet weights = all.Filter((n, _) => !n.StartsWith(RatePrefix + ".", StringComparison.Ordinal));
         ParameterSet rates = all.Scope(RatePrefix);
