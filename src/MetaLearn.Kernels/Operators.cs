@@ -125,19 +125,6 @@ public static class Unary
             }
         }
     }
-
-    /// <summary>1 where x &gt; 0, else 0: the derivative of ReLU (taken as 0 at 0, as PyTorch does).</summary>
-    public readonly struct Step : IUnaryOperator
-    {
-        /// <inheritdoc/>
-        public static void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            for (int i = 0; i < x.Length; i++)
-            {
-                d[i] = x[i] > T.Zero ? T.One : T.Zero;
-            }
-        }
-    }
 }
 
 /// <summary>Binary operators. Comparisons write 1 for true and 0 for false; any comparison with NaN is false.</summary>
