@@ -17,12 +17,13 @@ public static class Functional
             throw new ArgumentException(
                 $"linear: input {Shapes.Format(x.Shape)} does not match weight {Shapes.Format(weight.Shape)}; the weight must be [out, in] with in = the input's last dimension.");
         }
-        Tensor input = x.Rank == 1 ? x.Unsqueeze(0) : x;
-        Tensor y = MatMul.Apply(input, weight, transposeA: false, transposeB: true);
-        if (bias is not null)
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != weight.Shape[0]))
         {
-            y += bias;
+            throw new ArgumentException($"linear: bias {Shapes.Format(bias.Shape)} must be [{weight.Shape[0]}], one per output feature.");
         }
+        bias?.CheckSameDType("linear", weight);
+        Tensor input = x.Rank == 1 ? x.Unsqueeze(0) : x;
+        Tensor y = MatMul.Apply(input, weight, transposeA: false, transposeB: true, bias); // bias fused into the GEMM
         return x.Rank == 1 ? y.Squeeze(0) : y;
     }
 

@@ -53,6 +53,7 @@ public class BadInputTests
     {
         Throws<ArgumentException>(() => Functional.CrossEntropy(Tensor.Zeros(3, 5), [0, 1]), "cross_entropy", "[3, 5]", "2 labels");
         Throws<ArgumentException>(() => Functional.MseLoss(Tensor.Zeros(3, 1), Tensor.Zeros(3)), "mse_loss", "[3, 1]", "[3]");
+        Throws<ArgumentException>(() => Functional.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3), Tensor.Zeros(5)), "linear", "[5]", "[4]");
         Throws<ArgumentException>(() => Functional.Conv2d(Tensor.Zeros(1, 2, 5, 5), Tensor.Zeros(4, 3, 3, 3)), "conv2d", "[1, 2, 5, 5]", "[4, 3, 3, 3]");
     }
 

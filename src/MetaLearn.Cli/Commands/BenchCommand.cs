@@ -62,7 +62,7 @@ internal static class BenchCommand
             var rows = new SideBySide(interpreter, SideBySide.ScriptPath, error).Run(names, parse.GetValue(rounds), repetitions, threadCount);
             if (parse.GetValue(format) == OutputFormat.Table)
             {
-                output.WriteLine("| workload | PyTorch ms (threads) | MetaLearn ms | ratio PyTorch/MetaLearn | PyTorch peak RSS MB | MetaLearn peak RSS MB |");
+                output.WriteLine("| workload | PyTorch ms (threads) | MetaLearn ms (threads) | ratio PyTorch/MetaLearn | PyTorch peak RSS MB | MetaLearn peak RSS MB |");
                 output.WriteLine("|---|---|---|---|---|---|");
             }
             foreach ((BenchResult mine, BenchResult theirs) in rows)
@@ -106,6 +106,6 @@ internal static class BenchCommand
             double flops = 2 * Math.Pow(int.Parse(mine.Workload[6..], CultureInfo.InvariantCulture), 3);
             extra = $" ({flops / theirs.MedianMs / 1e6:F0} vs {flops / mine.MedianMs / 1e6:F0} GFLOPS)";
         }
-        output.WriteLine($"| {mine.Workload} | {F(theirs.MedianMs)} ({theirs.Threads}) | {F(mine.MedianMs)} | {ratio:F2}{extra} | {theirs.RssMb:F0} | {mine.RssMb:F0} |");
+        output.WriteLine($"| {mine.Workload} | {F(theirs.MedianMs)} ({theirs.Threads}) | {F(mine.MedianMs)} ({mine.Threads}) | {ratio:F2}{extra} | {theirs.RssMb:F0} | {mine.RssMb:F0} |");
     }
 }

@@ -8,11 +8,16 @@ namespace MetaLearn.Tensors.Ops;
 /// <c>g @ b^T</c> and <c>a^T @ g</c>) run without materialising transposes, and keeps them closed under
 /// differentiation: every gradient is again a <see cref="MatMul"/>.
 /// </summary>
-internal sealed class MatMul(Tensor a, Tensor b, bool transposeA, bool transposeB) : Function(a, b)
+internal sealed class MatMul(Tensor[] inputs, bool transposeA, bool transposeB) : Function(inputs)
 {
     public override string Name => "matmul";
 
-    public static Tensor Apply(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false)
+    /// <param name="a">Left operand.</param>
+    /// <param name="b">Right operand.</param>
+    /// <param name="transposeA">Use a's last two dimensions transposed.</param>
+    /// <param name="transposeB">Use b's last two dimensions transposed.</param>
+    /// <param name="bias">Optional <c>[n]</c> row added to every output row, fused into the GEMM (linear layers).</param>
+    public static Tensor Apply(Tensor a, Tensor b, bool transposeA = false, bool transposeB = false, Tensor? bias = null)
     {
         a.CheckSameDType("matmul", b);
         if (a.Rank < 2 || b.Rank < 2)
@@ -44,11 +49,11 @@ internal sealed class MatMul(Tensor a, Tensor b, bool transposeA, bool transpose
         {
             if (a.DType == DType.Float32)
             {
-                Gemm.Multiply<float>(transposeA, transposeB, m, n, k, a.Span<float>().Slice(offsetA * m * k), b.Span<float>().Slice(offsetB * k * n), y.Span<float>().Slice(i * m * n, m * n));
+                Multiply<float>(transposeA, transposeB, m, n, k, a.Span<float>().Slice(offsetA * m * k), b.Span<float>().Slice(offsetB * k * n), bias is null ? default : bias.Span<float>(), y.Span<float>().Slice(i * m * n, m * n));
             }
             else
             {
-                Gemm.Multiply<double>(transposeA, transposeB, m, n, k, a.Span<double>().Slice(offsetA * m * k), b.Span<double>().Slice(offsetB * k * n), y.Span<double>().Slice(i * m * n, m * n));
+                Multiply<double>(transposeA, transposeB, m, n, k, a.Span<double>().Slice(offsetA * m * k), b.Span<double>().Slice(offsetB * k * n), bias is null ? default : bias.Span<double>(), y.Span<double>().Slice(i * m * n, m * n));
             }
             for (int d = batch.Length - 1; d >= 0; d--)
             {
@@ -63,7 +68,23 @@ internal sealed class MatMul(Tensor a, Tensor b, bool transposeA, bool transpose
                 counter[d] = 0;
             }
         }
-        return Graph.Record(y, "matmul", Graph.Needs(a, b) ? new MatMul(a, b, transposeA, transposeB) : null);
+        Tensor[] inputs = bias is null ? [a, b] : [a, b, bias];
+        return Graph.Record(y, "matmul", Graph.Needs(inputs) ? new MatMul(inputs, transposeA, transposeB) : null);
+    }
+
+    private static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> bias, Span<T> c)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (bias.IsEmpty)
+        {
+            Gemm.Multiply(transposeA, transposeB, m, n, k, a, b, c);
+            return;
+        }
+        for (int row = 0; row < m; row++)
+        {
+            bias.CopyTo(c.Slice(row * n, n));
+        }
+        Gemm.Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate: true);
     }
 
     public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs)
@@ -72,6 +93,7 @@ internal sealed class MatMul(Tensor a, Tensor b, bool transposeA, bool transpose
         // With A' = op(A), B' = op(B): dA' = g B'^T and dB' = A'^T g, transposed back where op transposed.
         Tensor? ga = !needs[0] ? null : transposeA ? Apply(b, g, transposeB, true) : Apply(g, b, false, !transposeB);
         Tensor? gb = !needs[1] ? null : transposeB ? Apply(g, a, true, transposeA) : Apply(a, g, !transposeA, false);
-        return [ga, gb];
+        // The bias gradient is g itself; Autograd.SumToShape sums it over the rows and batches.
+        return Inputs.Length == 2 ? [ga, gb] : [ga, gb, needs[2] ? g : null];
     }
 }
