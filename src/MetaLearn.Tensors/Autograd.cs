@@ -290,7 +290,7 @@ public static class Autograd
                 dims.Add(d);
             }
         }
-        return g.Sum(dims.ToArray(), keepDim: true).Reshape(shape);
+        return g.Sum(dims.ToArray(), keepDim: true).ReshapeOwned(shape);
     }
 
     /// <summary>Post-order (inputs before the tensors made from them) without recursion, so deep graphs cannot overflow the stack.</summary>

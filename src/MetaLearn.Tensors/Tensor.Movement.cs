@@ -39,6 +39,20 @@ public sealed partial class Tensor
         return Shapes.Equal(resolved, _shape) ? this : Ops.Reshape.Apply(this, resolved);
     }
 
+    /// <summary>
+    /// Reshape for internal callers that pass a shape array they already own and will never mutate (another
+    /// tensor's shape, a shape computed for this call): no clone, no -1 resolution. Gradient rules call this
+    /// on every backward step, where the public method's defensive copy showed up in profiles.
+    /// </summary>
+    internal Tensor ReshapeOwned(int[] shape)
+    {
+        System.Diagnostics.Debug.Assert(Shapes.Size(shape) == Count, "ReshapeOwned: element count changes");
+        return Shapes.Equal(shape, _shape) ? this : Ops.Reshape.Apply(this, shape);
+    }
+
+    /// <summary>Expand for internal callers that own <paramref name="shape"/>, already a valid broadcast target (see <see cref="ReshapeOwned"/>).</summary>
+    internal Tensor ExpandOwned(int[] shape) => Shapes.Equal(shape, _shape) ? this : Ops.Expand.Apply(this, shape);
+
     /// <summary>Flattens dimensions <paramref name="startDim"/>..end into one.</summary>
     public Tensor Flatten(int startDim = 0)
     {

@@ -12,7 +12,7 @@ internal sealed class Reshape(Tensor x) : Function(x)
     public static Tensor Apply(Tensor x, int[] shape)
         => Graph.Record(new Tensor(x.Data, shape, x.DType), "reshape", Graph.Needs(x) ? new Reshape(x) : null);
 
-    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g.Reshape(Inputs[0].ShapeArray)];
+    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g.ReshapeOwned(Inputs[0].ShapeArray)];
 }
 
 internal sealed class Permute(Tensor x, int[] perm) : Function(x)

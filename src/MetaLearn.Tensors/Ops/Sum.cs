@@ -38,5 +38,5 @@ internal sealed class Sum(Tensor x, int[] keptShape) : Function(x)
         return Graph.Record(y, "sum", Graph.Needs(x) ? new Sum(x, kept) : null);
     }
 
-    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g.Reshape(keptShape).Expand(Inputs[0].ShapeArray)];
+    public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g.ReshapeOwned(keptShape).ExpandOwned(Inputs[0].ShapeArray)];
 }
