@@ -117,6 +117,49 @@ public class TrainingCommandTests
     }
 
     [Fact]
+    public void AYamlConfigSetsTheSameKeysAndBadYamlNamesTheFileAndLine()
+    {
+        string dir = TempDir();
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, "run.yaml");
+        File.WriteAllText(file, """
+            # first-order MAML, shortened
+            preset: fomaml-sinusoid
+            steps: 3
+            meta_batch: 2
+            inner_lr: 0.02
+            validation_interval: 0
+            test_episodes: 0
+            """);
+        string run = Path.Combine(dir, "run");
+        (int exit, _, string error) = CliRunner.Run("train", "--config", file, "--out", run);
+        Assert.True(exit == 0, error);
+        Assert.Contains("training fomaml", error);
+        using (JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
+        {
+            Assert.Equal(3, config.RootElement.GetProperty("steps").GetInt32());
+            Assert.Equal(0.02, config.RootElement.GetProperty("inner_lr").GetDouble());
+        }
+
+        File.WriteAllText(file, "preset: maml-sinusoid\ninner_lrr: 0.1\n");
+        (exit, _, error) = CliRunner.Run("train", "--config", file, "--out", Path.Combine(dir, "bad1"));
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown config key 'inner_lrr' (did you mean 'inner_lr'?)", error);
+
+        File.WriteAllText(file, "steps: 3\nsplit:\n  - vinyals\n  - lake\n");
+        (exit, _, error) = CliRunner.Run("train", "--config", file, "--out", Path.Combine(dir, "bad2"));
+        Assert.Equal(2, exit);
+        Assert.Contains($"config file '{file}' line 3: key 'split' must be a number or a string", error);
+
+        File.WriteAllText(file, "steps: 3\n  meta_batch: [2\n");
+        (exit, _, error) = CliRunner.Run("train", "--config", file, "--out", Path.Combine(dir, "bad3"));
+        Assert.Equal(2, exit);
+        Assert.Contains($"config file '{file}' is not valid YAML (line 2", error);
+        Assert.DoesNotContain("   at ", error);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void ClassifyPredictsOneRowPerQueryFromRealOmniglotDrawings()
     {
         string dir = TempDir();

@@ -28,7 +28,7 @@ internal static class TrainCommand
     public static Command Create(CancellationToken? interrupt = null)
     {
         var preset = new Option<string?>("--preset") { HelpName = "name", Description = $"Start from a preset (default {TrainConfig.DefaultPreset}): {string.Join(", ", TrainConfig.Presets.Keys)}." };
-        var config = new Option<string?>("--config") { HelpName = "file", Description = "A JSON file of key: value pairs (the keys of --set; \"preset\" picks the base)." };
+        var config = new Option<string?>("--config") { HelpName = "file", Description = "A JSON or YAML (.yaml, .yml) file of key: value pairs (the keys of --set; \"preset\" picks the base)." };
         var set = new Option<string[]>("--set") { HelpName = "key=value", Description = "Override a config key (repeatable), e.g. --set inner_lr=0.4 --set split=lake.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { HelpName = "dir", Description = "Run directory (default runs/PRESET-TIMESTAMP)." };
         var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Meta-steps (the same as --set steps=N)." };

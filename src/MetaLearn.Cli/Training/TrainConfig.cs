@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace MetaLearn.Cli.Training;
 
@@ -120,8 +122,8 @@ internal sealed class TrainConfig
     }
 
     /// <summary>
-    /// Reads a JSON object of <c>key: value</c> pairs (numbers, strings or booleans) from <paramref name="path"/>;
-    /// YAML is not supported (convert it to JSON).
+    /// Reads a flat mapping of <c>key: value</c> pairs (numbers, strings or booleans) from <paramref name="path"/>:
+    /// YAML when the file ends in <c>.yaml</c> or <c>.yml</c>, JSON otherwise.
     /// </summary>
     public static Dictionary<string, string> ReadObject(string path)
     {
@@ -129,14 +131,21 @@ internal sealed class TrainConfig
         {
             throw new UsageException($"config file '{path}' does not exist.");
         }
+        string text = File.ReadAllText(path);
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        return extension is ".yaml" or ".yml" ? ReadYaml(path, text) : ReadJson(path, text);
+    }
+
+    private static Dictionary<string, string> ReadJson(string path, string text)
+    {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path));
+            root = JsonNode.Parse(text);
         }
         catch (JsonException e)
         {
-            throw new UsageException($"config file '{path}' is not valid JSON: {e.Message} (YAML is not supported; write the same keys as a JSON object).");
+            throw new UsageException($"config file '{path}' is not valid JSON: {e.Message} (a YAML file must end in .yaml or .yml).");
         }
         if (root is not JsonObject obj)
         {
@@ -152,6 +161,38 @@ internal sealed class TrainConfig
                 JsonValue v => v.ToJsonString(),
                 _ => throw new UsageException($"config file '{path}': key '{key}' must be a number or a string, not {node.GetValueKind()}."),
             };
+        }
+        return values;
+    }
+
+    private static Dictionary<string, string> ReadYaml(string path, string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new UsageException($"config file '{path}' is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.InnerException?.Message ?? e.Message}");
+        }
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
+        {
+            throw new UsageException($"config file '{path}' must hold one YAML mapping of key: value pairs, e.g. \"preset: maml-sinusoid\" and \"steps: 500\" on separate lines.");
+        }
+        var values = new Dictionary<string, string>();
+        foreach ((YamlNode keyNode, YamlNode valueNode) in mapping.Children)
+        {
+            string key = keyNode is YamlScalarNode { Value: { } k } ? k
+                : throw new UsageException($"config file '{path}' line {keyNode.Start.Line}: keys must be plain names.");
+            if (valueNode is not YamlScalarNode scalar)
+            {
+                throw new UsageException($"config file '{path}' line {valueNode.Start.Line}: key '{key}' must be a number or a string, not a nested list or mapping.");
+            }
+            if (!values.TryAdd(key, scalar.Value ?? ""))
+            {
+                throw new UsageException($"config file '{path}' line {keyNode.Start.Line}: key '{key}' appears twice.");
+            }
         }
         return values;
     }
