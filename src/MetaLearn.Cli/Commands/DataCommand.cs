@@ -91,7 +91,10 @@ internal static class DataCommand
                 try
                 {
                     DownloadResult result = await DatasetDownloader.DownloadOmniglotAsync(set, parse.GetValue(to)!, options, cancel);
-                    output.WriteLine($"{(result.Downloaded ? "downloaded" : "already present")} {result.Path} ({result.Bytes:N0} bytes, sha256 {result.Checksum.Status})");
+                    string check = result.Checksum.Status == ChecksumStatus.ContentVerified
+                        ? "sha256 differs from the project's recorded copy; contents verified: the official counts, every drawing decodes"
+                        : $"sha256 {result.Checksum.Status}";
+                    output.WriteLine($"{(result.Downloaded ? "downloaded" : "already present")} {result.Path} ({result.Bytes:N0} bytes, {check})");
                 }
                 catch (DatasetDownloadException e)
                 {

@@ -14,11 +14,12 @@ public sealed record KnownChecksum(string FileName, string Sha256, string Proven
 /// full zips (<c>images_background.zip</c>, <c>images_evaluation.zip</c>) were rebuilt pixel-exact from a public
 /// compressed copy: every drawing has the upstream pixels, but the PNG bytes (and so the zip's SHA-256) differ
 /// from the files at <see cref="DatasetDownloader.OmniglotBaseUrl"/>. A genuine upstream download of a full zip
-/// is therefore expected to <i>mismatch</i> the value recorded here. The two small zips were not rebuilt as far as
-/// the data's README says, but their checksums were not compared with upstream either (this machine has no
-/// network). To check a full zip's contents independently of its bytes, use <see cref="DatasetVerifier"/> with
-/// <see cref="DatasetVerifyOptions.DecodeCount"/> = <see cref="DatasetVerifyOptions.All"/>: it checks the counts
-/// (964 / 659 characters, 20 drawings each) and that every drawing decodes.
+/// therefore <i>mismatches</i> the value recorded here, and is accepted on its contents instead:
+/// <see cref="DatasetDownloader.DownloadOmniglotAsync"/> (and <see cref="DatasetVerifier"/> with
+/// <see cref="DatasetVerifyOptions.DecodeCount"/> = <see cref="DatasetVerifyOptions.All"/>) check the official counts
+/// (alphabets, characters, 20 drawings each) and that every drawing decodes, and report
+/// <see cref="ChecksumStatus.ContentVerified"/>. The two small zips were not rebuilt as far as the data's README says,
+/// but their checksums were not compared with upstream either (this machine has no network).
 /// </remarks>
 public static class OmniglotChecksums
 {

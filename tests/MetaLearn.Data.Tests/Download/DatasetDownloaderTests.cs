@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using MetaLearn.Data;
@@ -151,6 +152,60 @@ public sealed class DatasetDownloaderTests : IDisposable
         var missing = options with { BaseUri = new Uri(Path.Combine(_dir, "no-mirror") + "/") };
         var e = await Assert.ThrowsAsync<DatasetDownloadException>(() => DatasetDownloader.DownloadOmniglotAsync(OmniglotSet.Evaluation, _dir, missing));
         Assert.Contains("does not exist", e.Message);
+    }
+
+    [Fact]
+    public async Task AnUpstreamZipWithOtherBytesIsAcceptedWhenItsContentsVerify()
+    {
+        // The same drawings stored uncompressed: other bytes (so another SHA-256), the same contents, as with the
+        // genuine upstream zips against the project's pixel-exact rebuilds.
+        byte[] same = Rezip(OmniglotFiles.Zip("images_background_small1"), dropOne: false);
+        var options = new DownloadOptions { Handler = new FixedHandler(HttpStatusCode.OK, same) };
+        DownloadResult r = await DatasetDownloader.DownloadOmniglotAsync(OmniglotSet.BackgroundSmall1, _dir, options);
+        Assert.Equal(ChecksumStatus.ContentVerified, r.Checksum.Status);
+        Assert.NotEqual(r.Checksum.Expected, r.Checksum.Actual);
+        Assert.Equal(same, File.ReadAllBytes(r.Path));
+        DownloadResult again = await DatasetDownloader.DownloadOmniglotAsync(OmniglotSet.BackgroundSmall1, _dir, options);
+        Assert.Equal((false, ChecksumStatus.ContentVerified), (again.Downloaded, again.Checksum.Status));
+
+        // One drawing missing: the checksum mismatch stands, the message says why the contents fail, nothing is written.
+        byte[] short1 = Rezip(OmniglotFiles.Zip("images_background_small1"), dropOne: true);
+        var e = await Assert.ThrowsAsync<DatasetDownloadException>(() => DatasetDownloader.DownloadOmniglotAsync(OmniglotSet.BackgroundSmall2, _dir,
+            new DownloadOptions { Handler = new FixedHandler(HttpStatusCode.OK, short1) }));
+        Assert.Contains("its contents", e.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "images_background_small2.zip")));
+
+        // The right contents under another set's name are refused too.
+        e = await Assert.ThrowsAsync<DatasetDownloadException>(() => DatasetDownloader.DownloadOmniglotAsync(OmniglotSet.BackgroundSmall2, _dir,
+            new DownloadOptions { Handler = new FixedHandler(HttpStatusCode.OK, same) }));
+        Assert.Contains("136 characters, 2720 drawings instead of 5, 156 and 3,120", e.Message);
+
+        // A checksum the caller gives is strict: no content fallback.
+        e = await Assert.ThrowsAsync<DatasetDownloadException>(() => DatasetDownloader.DownloadOmniglotAsync(OmniglotSet.BackgroundSmall1, Path.Combine(_dir, "strict"),
+            new DownloadOptions { Handler = new FixedHandler(HttpStatusCode.OK, same), ExpectedSha256 = OmniglotChecksums.For(OmniglotSet.BackgroundSmall1).Sha256 }));
+        Assert.DoesNotContain("its contents", e.Message);
+    }
+
+    /// <summary>The entries of <paramref name="zip"/> rewritten without compression, optionally without the last drawing.</summary>
+    internal static byte[] Rezip(string zip, bool dropOne)
+    {
+        using var source = ZipFile.OpenRead(zip);
+        var buffer = new MemoryStream();
+        using (var target = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            ZipArchiveEntry last = source.Entries.Last(e => e.FullName.EndsWith(".png", StringComparison.Ordinal));
+            foreach (ZipArchiveEntry entry in source.Entries)
+            {
+                if (dropOne && entry == last)
+                {
+                    continue;
+                }
+                ZipArchiveEntry copy = target.CreateEntry(entry.FullName, CompressionLevel.NoCompression);
+                using Stream from = entry.Open(), to = copy.Open();
+                from.CopyTo(to);
+            }
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this one records synchronously.</summary>

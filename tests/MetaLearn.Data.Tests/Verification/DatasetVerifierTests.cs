@@ -165,6 +165,27 @@ public sealed class DatasetVerifierTests : IDisposable
     }
 
     [Fact]
+    public void AnOmniglotZipWithOtherBytesVerifiesByItsContentsWhenEveryDrawingIsDecoded()
+    {
+        string path = Path.Combine(_dir, "images_background_small1.zip");
+        File.WriteAllBytes(path, Download.DatasetDownloaderTests.Rezip(OmniglotFiles.Zip("images_background_small1"), dropOne: false));
+
+        DatasetReport sampled = DatasetVerifier.Verify(path);
+        DatasetProblem p = Assert.Single(sampled.Problems);
+        Assert.Equal(DatasetProblemKind.ChecksumMismatch, p.Kind);
+        Assert.Contains("--decode all", p.Message);
+
+        DatasetReport all = DatasetVerifier.Verify(path, new DatasetVerifyOptions { DecodeCount = DatasetVerifyOptions.All });
+        Assert.True(all.IsValid, all.ToString());
+        Assert.Equal((ChecksumStatus.ContentVerified, 2720), (all.Checksum!.Status, all.Decoded));
+
+        File.WriteAllBytes(path, Download.DatasetDownloaderTests.Rezip(OmniglotFiles.Zip("images_background_small1"), dropOne: true));
+        DatasetReport missing = DatasetVerifier.Verify(path, new DatasetVerifyOptions { DecodeCount = DatasetVerifyOptions.All });
+        Assert.Equal(ChecksumStatus.Mismatch, missing.Checksum!.Status);
+        Assert.Contains(DatasetProblemKind.ChecksumMismatch, missing.Problems.Select(q => q.Kind));
+    }
+
+    [Fact]
     public void TruncatedZipIsReportedWithItsChecksum()
     {
         string path = Path.Combine(_dir, "images_background_small1.zip");
