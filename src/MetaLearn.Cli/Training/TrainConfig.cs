@@ -69,7 +69,7 @@ internal sealed class TrainConfig
     /// The presets: the papers' hyperparameters. Sinusoid: Finn et al. 2017 section 5.1 (MLP 40-40, K = 10, meta-batch
     /// 25, Adam 1e-3, one inner SGD step of 0.01, tested with 10 steps); the default <c>maml-sinusoid</c> runs 10,000 of the
     /// paper's 70,000 steps so a first run takes about a minute (<c>--steps 70000</c> for the paper's budget).
-    /// Omniglot: MAML (alpha 0.4, 1 step, 3 at test, meta-batch 32, strided convnet), Snell et al. 2017 (60-way training
+    /// Omniglot: MAML (alpha 0.4, 1 step, 3 at test, meta-batch 32, strided convnet; 20-way: alpha 0.1, 5 steps, meta-batch 16), Snell et al. 2017 (60-way training
     /// episodes, 5 queries, Adam 1e-3 halved every 2,000 episodes, max-pool convnet), Nichol et al. 2018 (inner Adam 1e-3
     /// with beta1 = 0, 5 inner steps, 10 train shots, meta-batch 5, meta step 1 annealed to 0, 50 steps at test).
     /// </summary>
@@ -83,9 +83,16 @@ internal sealed class TrainConfig
             ["metasgd-sinusoid"] = ("Meta-SGD on sinusoids (Li et al. 2017): learned per-parameter inner rates, one step",
                 With(s_sinusoid, ("algorithm", "metasgd"), ("test_inner_steps", "1"))),
             ["maml-omniglot-5w1s"] = ("MAML, Omniglot 5-way 1-shot (Finn et al. 2017)", With(s_omniglot, ("algorithm", "maml"))),
+            ["fomaml-omniglot-5w1s"] = ("first-order MAML, Omniglot 5-way 1-shot (Finn et al. 2017's settings without the second-order term)", With(s_omniglot, ("algorithm", "fomaml"))),
+            ["maml-omniglot-5w5s"] = ("MAML, Omniglot 5-way 5-shot (Finn et al. 2017)",
+                With(s_omniglot, ("algorithm", "maml"), ("shots", "5"), ("train_shots", "5"), ("queries", "5"))),
+            ["maml-omniglot-20w1s"] = ("MAML, Omniglot 20-way 1-shot (Finn et al. 2017: 5 inner steps of 0.1, meta-batch 16)",
+                With(s_omniglot, ("algorithm", "maml"), ("ways", "20"), ("train_ways", "20"), ("inner_lr", "0.1"), ("inner_steps", "5"), ("test_inner_steps", "5"), ("meta_batch", "16"))),
             ["anil-omniglot-5w1s"] = ("ANIL, Omniglot 5-way 1-shot (Raghu et al. 2020, MAML's settings, head-only inner loop)", With(s_omniglot, ("algorithm", "anil"))),
             ["protonet-omniglot-5w1s"] = ("Prototypical networks, Omniglot 5-way 1-shot test, 60-way training episodes (Snell et al. 2017)", ProtoNet(5)),
             ["protonet-omniglot-20w1s"] = ("Prototypical networks, Omniglot 20-way 1-shot test, 60-way training episodes (Snell et al. 2017)", ProtoNet(20)),
+            ["protonet-omniglot-5w5s"] = ("Prototypical networks, Omniglot 5-way 5-shot test, 60-way 5-shot training episodes (Snell et al. 2017)",
+                With(ProtoNet(5), ("shots", "5"), ("train_shots", "5"))),
             ["reptile-omniglot-5w1s"] = ("Reptile, Omniglot 5-way 1-shot (Nichol et al. 2018)",
                 With(s_omniglot, ("algorithm", "reptile"), ("inner_optimizer", "adam"), ("inner_lr", "0.001"), ("inner_steps", "5"), ("test_inner_steps", "50"),
                     ("train_shots", "10"), ("meta_batch", "5"), ("steps", "100000"), ("meta_step", "1"), ("meta_step_final", "0"))),
