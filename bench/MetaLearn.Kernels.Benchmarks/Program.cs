@@ -1,6 +1,7 @@
 // Kernel benchmarks.
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter '*']
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- quick [SHAPE-SUBSTRING] [--no-baseline]
+//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- conv [GROUP-WIDTH...]   (default 1 128 256 512)
 using BenchmarkDotNet.Running;
 using MetaLearn.Kernels.Benchmarks;
 
@@ -8,6 +9,12 @@ if (args.Length > 0 && args[0] == "quick")
 {
     string filter = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "";
     QuickTiming.Run(Console.Out, GemmShape.All.Where(s => s.Name.Contains(filter, StringComparison.Ordinal)), !args.Contains("--no-baseline"));
+    return;
+}
+if (args.Length > 0 && args[0] == "conv")
+{
+    int[] widths = args.Length > 1 ? [.. args[1..].Select(int.Parse)] : [1, 128, 256, 512];
+    ConvTiming.Run(Console.Out, widths);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

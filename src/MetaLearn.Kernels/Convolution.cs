@@ -3,18 +3,36 @@ using System.Numerics;
 namespace MetaLearn.Kernels;
 
 /// <summary>
-/// 2-D convolution (cross-correlation) of <c>[N, C, H, W]</c> input with <c>[O, C, KH, KW]</c> weights,
-/// image by image: each image is unfolded into a pooled <c>[C*KH*KW, OH*OW]</c> scratch matrix and
-/// multiplied by the weights, so the output lands in <c>[N, O, OH, OW]</c> order with no permute and the
-/// column matrix never outlives the call.
+/// 2-D convolution (cross-correlation) of <c>[N, C, H, W]</c> input with <c>[O, C, KH, KW]</c> weights, a group
+/// of images at a time: the group is unfolded into a pooled <c>[C*KH*KW, G*OH*OW]</c> scratch matrix and
+/// multiplied by the weights in one GEMM, so the column matrix never outlives the call.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Groups hold enough images for about <see cref="GroupColumns"/> GEMM columns: one image when its output plane is
+/// that large already (the output then lands in <c>[N, O, OH, OW]</c> order directly), many when the plane is small
+/// (3x3 or 1x1 in the last layers of a 4-layer convnet, where a per-image GEMM would be a matrix-vector product).
+/// A grouped product is regrouped from <c>[O, G, OH*OW]</c> to <c>[G, O, OH*OW]</c> by one copy.
+/// </para>
+/// <para>
 /// Up to <see cref="KernelParallelism.MaxThreads"/> threads share a call: the forward and input-gradient passes
-/// split the images, the weight-gradient pass splits the output channels. Every output element is computed by
-/// one thread in the same order as a single thread would, so results do not depend on the thread count.
+/// split the groups, the weight-gradient pass splits the output channels. The groups depend only on the shapes,
+/// and every output element is computed by one thread in the same order as a single thread would, so results do
+/// not depend on the thread count.
+/// </para>
 /// </remarks>
 public static class Convolution
 {
+    /// <summary>The GEMM width (columns) a group of images aims for.</summary>
+    internal static int GroupColumns { get; set; } = 256;
+
+    /// <summary>Images per group for this geometry: 1 when an image alone fills <see cref="GroupColumns"/>.</summary>
+    internal static int ImagesPerGroup(WindowGeometry g)
+    {
+        int plane = g.OutHeight * g.OutWidth;
+        return Math.Clamp(GroupColumns / Math.Max(1, plane), 1, Math.Max(1, g.Batch));
+    }
+
     /// <summary>
     /// Effectively computes <c>y[n] = W @ unfold(x[n]) + bias</c> (bias per output channel; empty for none).
     /// <paramref name="g"/> describes the whole batch.
@@ -22,13 +40,14 @@ public static class Convolution
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int perGroup = ImagesPerGroup(g);
         unsafe
         {
             fixed (T* px = x, pw = weight, pb = bias, py = y)
             {
                 T* xp = px, wp = pw, bp = pb, yp = py;
                 int biasLength = bias.Length, xLength = x.Length, wLength = weight.Length, yLength = y.Length;
-                ForEachImageRange(g.Batch, g, (start, end) =>
+                ForEachGroupRange(g, perGroup, (start, end) =>
                 {
                     WindowGeometry one = g with { Batch = 1 };
                     int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
@@ -36,21 +55,25 @@ public static class Convolution
                     var ws = new ReadOnlySpan<T>(wp, wLength);
                     var bs = new ReadOnlySpan<T>(bp, biasLength);
                     var ys = new Span<T>(yp, yLength);
-                    T[] columns = Scratch<T>.Get(k * l);
-                    for (int n = start; n < end; n++)
+                    int wide = perGroup * l;
+                    Span<T> scratch = Scratch<T>.Get(k * wide + (perGroup > 1 ? outChannels * wide : 0));
+                    Span<T> columns = scratch[..(k * wide)];
+                    for (int n = start; n < end; n += perGroup)
                     {
-                        Window.Unfold(xs.Slice(n * imageSize, imageSize), one, columns);
-                        Span<T> image = ys.Slice(n * outChannels * l, outChannels * l);
-                        if (bs.IsEmpty)
+                        int images = Math.Min(perGroup, end - n), cols = images * l;
+                        Window.Unfold(xs.Slice(n * imageSize, images * imageSize), g with { Batch = images }, columns);
+                        // One image: straight into its output. A group: into [O, images * l], then regrouped.
+                        Span<T> product = images == 1 && perGroup == 1 ? ys.Slice(n * outChannels * l, outChannels * l)
+                            : scratch.Slice(k * wide, outChannels * cols);
+                        for (int o = 0; o < outChannels && !bs.IsEmpty; o++)
                         {
-                            Gemm.Multiply<T>(false, false, outChannels, l, k, ws, columns, image);
-                            continue;
+                            product.Slice(o * cols, cols).Fill(bs[o]);
                         }
-                        for (int o = 0; o < outChannels; o++)
+                        Gemm.Multiply<T>(false, false, outChannels, cols, k, ws, columns[..(k * cols)], product, accumulate: !bs.IsEmpty);
+                        if (perGroup > 1)
                         {
-                            image.Slice(o * l, l).Fill(bs[o]);
+                            Regroup<T>(product, ys.Slice(n * outChannels * l, images * outChannels * l), outChannels, images, l);
                         }
-                        Gemm.Multiply<T>(false, false, outChannels, l, k, ws, columns, image, accumulate: true);
                     }
                 });
             }
@@ -61,36 +84,48 @@ public static class Convolution
     public static void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int perGroup = ImagesPerGroup(g);
         unsafe
         {
             fixed (T* pdy = dy, pw = weight, pdx = dx)
             {
                 T* dyp = pdy, wp = pw, dxp = pdx;
                 int dyLength = dy.Length, wLength = weight.Length, dxLength = dx.Length;
-                ForEachImageRange(g.Batch, g, (start, end) =>
+                ForEachGroupRange(g, perGroup, (start, end) =>
                 {
                     WindowGeometry one = g with { Batch = 1 };
                     int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
                     var dys = new ReadOnlySpan<T>(dyp, dyLength);
                     var ws = new ReadOnlySpan<T>(wp, wLength);
                     var dxs = new Span<T>(dxp, dxLength);
-                    T[] columns = Scratch<T>.Get(k * l);
-                    for (int n = start; n < end; n++)
+                    int wide = perGroup * l;
+                    Span<T> scratch = Scratch<T>.Get(k * wide + (perGroup > 1 ? outChannels * wide : 0));
+                    Span<T> columns = scratch[..(k * wide)];
+                    for (int n = start; n < end; n += perGroup)
                     {
-                        Gemm.Multiply<T>(true, false, k, l, outChannels, ws, dys.Slice(n * outChannels * l, outChannels * l), columns);
-                        Window.Fold<T>(columns, one, dxs.Slice(n * imageSize, imageSize));
+                        int images = Math.Min(perGroup, end - n), cols = images * l;
+                        ReadOnlySpan<T> grads = dys.Slice(n * outChannels * l, images * outChannels * l);
+                        if (perGroup > 1)
+                        {
+                            Span<T> gathered = scratch.Slice(k * wide, outChannels * cols);
+                            Ungroup(grads, gathered, outChannels, images, l);
+                            grads = gathered;
+                        }
+                        Gemm.Multiply<T>(true, false, k, cols, outChannels, ws, grads, columns);
+                        Window.Fold<T>(columns[..(k * cols)], g with { Batch = images }, dxs.Slice(n * imageSize, images * imageSize));
                     }
                 });
             }
         }
     }
 
-    /// <summary>The weight gradient: effectively computes <c>dW = sum_n dy[n] @ unfold(x[n])^T</c>, summed in image order.</summary>
+    /// <summary>The weight gradient: effectively computes <c>dW = sum_n dy[n] @ unfold(x[n])^T</c>, summed in group order.</summary>
     public static void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         WindowGeometry one = g with { Batch = 1 };
         int k = one.Rows, l = one.Columns, imageSize = one.InputSize;
+        int perGroup = ImagesPerGroup(g);
         dw[..(outChannels * k)].Clear();
         int threads = Threads(g.Batch, g);
         unsafe
@@ -99,19 +134,61 @@ public static class Convolution
             {
                 T* xp = px, dyp = pdy, dwp = pdw;
                 int xLength = x.Length, dyLength = dy.Length;
-                // Each thread owns a block of output channels (rows of dW) and walks every image in order.
+                // Each thread owns a block of output channels (rows of dW) and walks every group in order.
                 RunRanges(outChannels, threads, (o0, o1) =>
                 {
                     var xs = new ReadOnlySpan<T>(xp, xLength);
                     var dys = new ReadOnlySpan<T>(dyp, dyLength);
                     var rows = new Span<T>(dwp + o0 * k, (o1 - o0) * k);
-                    T[] columns = Scratch<T>.Get(k * l);
-                    for (int n = 0; n < g.Batch; n++)
+                    int wide = perGroup * l, owned = o1 - o0;
+                    Span<T> scratch = Scratch<T>.Get(k * wide + (perGroup > 1 ? owned * wide : 0));
+                    Span<T> columns = scratch[..(k * wide)];
+                    for (int n = 0; n < g.Batch; n += perGroup)
                     {
-                        Window.Unfold(xs.Slice(n * imageSize, imageSize), one, columns);
-                        Gemm.Multiply<T>(false, true, o1 - o0, k, l, dys.Slice((n * outChannels + o0) * l, (o1 - o0) * l), columns, rows, accumulate: true);
+                        int images = Math.Min(perGroup, g.Batch - n), cols = images * l;
+                        Window.Unfold(xs.Slice(n * imageSize, images * imageSize), g with { Batch = images }, columns);
+                        ReadOnlySpan<T> grads;
+                        if (perGroup > 1)
+                        {
+                            Span<T> gathered = scratch.Slice(k * wide, owned * cols);
+                            Ungroup(dys.Slice(n * outChannels * l, images * outChannels * l), gathered, outChannels, images, l, o0, o1);
+                            grads = gathered;
+                        }
+                        else
+                        {
+                            grads = dys.Slice((n * outChannels + o0) * l, owned * l);
+                        }
+                        Gemm.Multiply<T>(false, true, owned, k, cols, grads, columns[..(k * cols)], rows, accumulate: true);
                     }
                 });
+            }
+        }
+    }
+
+    /// <summary><c>[O, G, L]</c> (<paramref name="source"/>, a grouped product) to <c>[G, O, L]</c> (<paramref name="target"/>).</summary>
+    private static void Regroup<T>(ReadOnlySpan<T> source, Span<T> target, int channels, int images, int plane)
+    {
+        for (int o = 0; o < channels; o++)
+        {
+            for (int i = 0; i < images; i++)
+            {
+                source.Slice((o * images + i) * plane, plane).CopyTo(target.Slice((i * channels + o) * plane, plane));
+            }
+        }
+    }
+
+    /// <summary>Channels [<paramref name="o0"/>, <paramref name="o1"/>) of <c>[G, O, L]</c> to <c>[o1 - o0, G, L]</c>.</summary>
+    private static void Ungroup<T>(ReadOnlySpan<T> source, Span<T> target, int channels, int images, int plane, int o0 = 0, int o1 = -1)
+    {
+        if (o1 < 0)
+        {
+            o1 = channels;
+        }
+        for (int o = o0; o < o1; o++)
+        {
+            for (int i = 0; i < images; i++)
+            {
+                source.Slice((i * channels + o) * plane, plane).CopyTo(target.Slice(((o - o0) * images + i) * plane, plane));
             }
         }
     }
@@ -123,7 +200,15 @@ public static class Convolution
         return work < (1 << 20) ? 1 : Math.Max(1, Math.Min(KernelParallelism.MaxThreads, items));
     }
 
-    private static void ForEachImageRange(int images, WindowGeometry g, Action<int, int> body) => RunRanges(images, Threads(images, g), body);
+    /// <summary>
+    /// Runs <paramref name="body"/> on contiguous image ranges that start on group boundaries (multiples of
+    /// <paramref name="perGroup"/>), one range per thread.
+    /// </summary>
+    private static void ForEachGroupRange(WindowGeometry g, int perGroup, Action<int, int> body)
+    {
+        int groups = (g.Batch + perGroup - 1) / perGroup;
+        RunRanges(groups, Threads(groups, g), (g0, g1) => body(g0 * perGroup, Math.Min(g.Batch, g1 * perGroup)));
+    }
 
     /// <summary>Splits [0, count) into <paramref name="threads"/> contiguous ranges; GEMMs inside stay single-threaded.</summary>
     private static void RunRanges(int count, int threads, Action<int, int> body)

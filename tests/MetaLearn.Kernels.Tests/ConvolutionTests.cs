@@ -2,14 +2,20 @@ namespace MetaLearn.Kernels.Tests;
 
 public class ConvolutionTests
 {
-    // Large enough (N * C*K*K * OH*OW > 2^20) that a 2-thread budget takes the parallel paths.
-    private static readonly WindowGeometry Geometry = new(Batch: 8, Channels: 16, Height: 32, Width: 32, KernelHeight: 3, KernelWidth: 3, Stride: 1, Padding: 1);
     private const int OutChannels = 5;
 
-    [Fact]
-    public void AllThreePassesMatchADirectConvolutionAndDoNotDependOnTheThreadCount()
+    /// <summary>
+    /// Each geometry is large enough (N * C*K*K * OH*OW > 2^20) that a 2-thread budget takes the parallel paths: one image
+    /// per GEMM (32x32 output), groups of images (3x3 and 1x1 outputs, a ragged last group), and a strided window.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 16, 32, 32, 1, 1)]
+    [InlineData(301, 64, 3, 3, 1, 1)]
+    [InlineData(1900, 64, 1, 1, 1, 1)]
+    [InlineData(121, 64, 7, 7, 2, 1)]
+    public void AllThreePassesMatchADirectConvolutionAndDoNotDependOnTheThreadCount(int batch, int channels, int height, int width, int stride, int padding)
     {
-        var g = Geometry;
+        var g = new WindowGeometry(batch, channels, height, width, 3, 3, stride, padding);
         var rng = new Random(3);
         float[] x = Enumerable.Range(0, g.InputSize).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
         float[] w = Enumerable.Range(0, OutChannels * g.Rows).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
@@ -52,7 +58,7 @@ public class ConvolutionTests
             for (int ky = 0; ky < 3; ky++)
             for (int kx = 0; kx < 3; kx++)
             {
-                int iy = oy - 1 + ky, ix = ox - 1 + kx;
+                int iy = oy * stride - padding + ky, ix = ox * stride - padding + kx;
                 if (iy < 0 || ix < 0 || iy >= g.Height || ix >= g.Width)
                 {
                     continue;

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MetaLearn.Kernels.Benchmarks;
+
+/// <summary>
+/// Convolution passes on the layer shapes of the issue-3 conv workloads, timed for several image-group widths
+/// (<see cref="Convolution.GroupColumns"/>; 1 = one image per GEMM) on 1 and 2 threads, interleaved, best of
+/// many rounds (interference on this shared machine only ever adds time).
+/// </summary>
+public static class ConvTiming
+{
+    private static readonly (string Name, WindowGeometry G)[] Layers =
+    [
+        ("proto-L1 600x1x28x28", new(600, 1, 28, 28, 3, 3, 1, 1)),
+        ("proto-L2 600x64x14x14", new(600, 64, 14, 14, 3, 3, 1, 1)),
+        ("proto-L3 600x64x7x7", new(600, 64, 7, 7, 3, 3, 1, 1)),
+        ("proto-L4 600x64x3x3", new(600, 64, 3, 3, 3, 3, 1, 1)),
+        ("maml-L2 80x64x14x14", new(80, 64, 14, 14, 3, 3, 1, 1)),
+        ("maml-L3 80x64x7x7", new(80, 64, 7, 7, 3, 3, 1, 1)),
+        ("maml-L4 80x64x3x3", new(80, 64, 3, 3, 3, 3, 1, 1)),
+    ];
+
+    public static void Run(TextWriter output, int[] widths)
+    {
+        const int O = 64;
+        output.WriteLine($"{"layer",-24} {"threads",7} " + string.Join(" ", widths.Select(w => $"{"group " + w,12}")) + "   (ms: forward + input grad + weight grad)");
+        foreach ((string name, WindowGeometry g) in Layers)
+        {
+            var rng = new Random(1);
+            float[] x = [.. Enumerable.Range(0, g.InputSize).Select(_ => (float)rng.NextDouble() - 0.5f)];
+            float[] w = [.. Enumerable.Range(0, O * g.Rows).Select(_ => (float)rng.NextDouble() - 0.5f)];
+            float[] b = new float[O];
+            int outSize = g.Batch * O * g.OutHeight * g.OutWidth;
+            float[] dy = [.. Enumerable.Range(0, outSize).Select(_ => (float)rng.NextDouble() - 0.5f)];
+            float[] y = new float[outSize], dx = new float[g.InputSize], dw = new float[w.Length];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                double[] best = [.. widths.Select(_ => double.MaxValue)];
+                using (KernelParallelism.Limit(threads))
+                {
+                    for (int round = 0; round < 7; round++)
+                    {
+                        for (int i = 0; i < widths.Length; i++)
+                        {
+                            Convolution.GroupColumns = widths[i];
+                            var clock = Stopwatch.StartNew();
+                            Convolution.Forward<float>(x, w, b, y, g, O);
+                            Convolution.BackwardInput<float>(dy, w, dx, g, O);
+                            Convolution.BackwardWeight<float>(x, dy, dw, g, O);
+                            if (round > 0)
+                            {
+                                best[i] = Math.Min(best[i], clock.Elapsed.TotalMilliseconds);
+                            }
+                        }
+                    }
+                }
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-24} {threads,7} ") + string.Join(" ", best.Select(t => t.ToString("F2", CultureInfo.InvariantCulture).PadLeft(12))));
+            }
+        }
+        Convolution.GroupColumns = 256;
+    }
+}
