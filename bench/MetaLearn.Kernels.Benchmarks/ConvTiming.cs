@@ -60,4 +60,31 @@ public static class ConvTiming
         }
         Convolution.GroupColumns = 256;
     }
+
+    /// <summary>2x2 max-pool forward: the general argmax loop then a gather (two passes) against the fused one-pass kernel.</summary>
+    public static void Pool(TextWriter output)
+    {
+        output.WriteLine($"{"planes x H x W",-24} {"argmax+gather ms",17} {"fused ms",10}");
+        foreach ((int planes, int size) in new[] { (600 * 64, 28), (600 * 64, 14), (600 * 64, 7) })
+        {
+            var rng = new Random(2);
+            // ReLU'd activations: about half exact zeros, as in the conv nets.
+            float[] x = [.. Enumerable.Range(0, planes * size * size).Select(_ => Math.Max(0f, (float)rng.NextDouble() - 0.5f))];
+            int outSize = planes * (size / 2) * (size / 2);
+            int[] index = new int[outSize];
+            float[] values = new float[outSize];
+            double old = double.MaxValue, fused = double.MaxValue;
+            for (int round = 0; round < 9; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                Pooling.MaxPoolIndices<float>(x, planes, size, size, 2, 2, index);
+                Layout.Gather<float>(x, planes, size * size, 1, index, (size / 2) * (size / 2), values);
+                old = Math.Min(old, clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                Pooling.MaxPool2x2<float>(x, planes, size, size, values, index);
+                fused = Math.Min(fused, clock.Elapsed.TotalMilliseconds);
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"{planes}x{size}x{size}",-24} {old,17:F2} {fused,10:F2}"));
+        }
+    }
 }

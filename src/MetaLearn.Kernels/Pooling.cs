@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MetaLearn.Kernels;
 
@@ -13,11 +14,6 @@ public static class Pooling
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int oh = (height - kernel) / stride + 1, ow = (width - kernel) / stride + 1, plane = height * width;
-        if (kernel == 2 && stride == 2)
-        {
-            MaxPool2x2Indices(x, planes, width, plane, oh, ow, indices);
-            return;
-        }
         for (int p = 0; p < planes; p++)
         {
             ReadOnlySpan<T> image = x.Slice(p * plane, plane);
@@ -51,47 +47,55 @@ public static class Pooling
         }
     }
 
-    /// <summary>The common 2x2, stride-2 window: four comparisons in the same order (and with the same NaN rule) as the general loop.</summary>
-    private static void MaxPool2x2Indices<T>(ReadOnlySpan<T> x, int planes, int width, int plane, int oh, int ow, Span<int> indices)
+    /// <summary>
+    /// The 2x2, stride-2 max pool in one pass: the value and the flat position (<c>iy * W + ix</c>) of the first maximal
+    /// element of every window (a NaN wins, the first one in window order), the same answer as
+    /// <see cref="MaxPoolIndices{T}"/>. Branch-free: each window takes the winner of its two columns (top wins ties),
+    /// then of the two column winners, so random data costs no mispredicted branches.
+    /// </summary>
+    public static void MaxPool2x2<T>(ReadOnlySpan<T> x, int planes, int height, int width, Span<T> values, Span<int> indices)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
+        if (x.Length < planes * plane || values.Length < planes * outPlane || indices.Length < planes * outPlane)
+        {
+            throw new ArgumentException($"MaxPool2x2: spans too short for {planes} planes of {height}x{width}.");
+        }
+        ref T source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         for (int p = 0; p < planes; p++)
         {
-            ReadOnlySpan<T> image = x.Slice(p * plane, plane);
-            Span<int> outIndex = indices.Slice(p * oh * ow, oh * ow);
+            ref T image = ref Unsafe.Add(ref source, p * plane);
+            Span<T> outValues = values.Slice(p * outPlane, outPlane);
+            Span<int> outIndex = indices.Slice(p * outPlane, outPlane);
             for (int oy = 0; oy < oh; oy++)
             {
-                int top = 2 * oy * width, bottom = top + width;
+                int top = 2 * oy * width;
                 for (int ox = 0; ox < ow; ox++)
                 {
-                    int i0 = top + 2 * ox;
-                    int best = i0;
-                    T bestValue = image[i0];
-                    if (!T.IsNaN(bestValue))
-                    {
-                        Consider(image, i0 + 1, ref best, ref bestValue);
-                        if (!T.IsNaN(bestValue))
-                        {
-                            Consider(image, bottom + 2 * ox, ref best, ref bestValue);
-                            if (!T.IsNaN(bestValue))
-                            {
-                                Consider(image, bottom + 2 * ox + 1, ref best, ref bestValue);
-                            }
-                        }
-                    }
-                    outIndex[oy * ow + ox] = best;
+                    int i0 = top + (2 * ox), i1 = i0 + 1, i2 = i0 + width, i3 = i2 + 1;
+                    T a = Unsafe.Add(ref image, i0), b = Unsafe.Add(ref image, i1), c = Unsafe.Add(ref image, i2), d = Unsafe.Add(ref image, i3);
+                    // Column winners: the bottom element only when larger, or NaN over a non-NaN top.
+                    bool nanA = T.IsNaN(a), nanB = T.IsNaN(b), nanC = T.IsNaN(c), nanD = T.IsNaN(d);
+                    bool takeC = (c > a) | (nanC & !nanA), takeD = (d > b) | (nanD & !nanB);
+                    int left = Select(takeC, i2, i0), right = Select(takeD, i3, i1);
+                    T l = Unsafe.Add(ref image, left), r = Unsafe.Add(ref image, right);
+                    bool nanL = nanA | nanC, nanR = nanB | nanD;
+                    // Window order a, b, c, d: the right winner comes first only when it is b and the left one is c.
+                    bool rightFirst = takeC & !takeD;
+                    bool takeRight = (r > l) | ((r == l) & rightFirst) | (nanR & (!nanL | rightFirst));
+                    int best = Select(takeRight, right, left);
+                    outIndex[(oy * ow) + ox] = best;
+                    outValues[(oy * ow) + ox] = Unsafe.Add(ref image, best);
                 }
             }
         }
     }
 
-    private static void Consider<T>(ReadOnlySpan<T> image, int index, ref int best, ref T bestValue) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><paramref name="ifTrue"/> when <paramref name="condition"/>, else <paramref name="ifFalse"/>, without a branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Select(bool condition, int ifTrue, int ifFalse)
     {
-        T v = image[index];
-        if (v > bestValue || T.IsNaN(v))
-        {
-            bestValue = v;
-            best = index;
-        }
+        int mask = -Unsafe.BitCast<bool, byte>(condition);
+        return ifFalse ^ ((ifFalse ^ ifTrue) & mask);
     }
 }

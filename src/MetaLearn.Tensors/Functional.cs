@@ -54,6 +54,21 @@ public static class Functional
         WindowGeometry g = PoolGeometry("max_pool2d", x, kernelSize, stride ?? kernelSize, 0);
         int planes = g.Batch, outPlane = g.OutHeight * g.OutWidth;
         var index = new int[planes * outPlane];
+        Tensor source = x.Reshape(planes, g.Height * g.Width);
+        if (kernelSize == 2 && g.Stride == 2)
+        {
+            // The common window: values and argmax positions in one pass, recorded as the same gather.
+            Tensor values = Tensor.Empty([planes, outPlane], x.DType);
+            if (x.DType == DType.Float32)
+            {
+                Kernels.Pooling.MaxPool2x2<float>(x.Span<float>(), planes, g.Height, g.Width, values.Span<float>(), index);
+            }
+            else
+            {
+                Kernels.Pooling.MaxPool2x2<double>(x.Span<double>(), planes, g.Height, g.Width, values.Span<double>(), index);
+            }
+            return Ops.Gather.Computed(source, 1, index, values).Reshape(x.Shape[0], x.Shape[1], g.OutHeight, g.OutWidth);
+        }
         if (x.DType == DType.Float32)
         {
             Kernels.Pooling.MaxPoolIndices<float>(x.Span<float>(), planes, g.Height, g.Width, kernelSize, g.Stride, index);
@@ -63,7 +78,7 @@ public static class Functional
             Kernels.Pooling.MaxPoolIndices<double>(x.Span<double>(), planes, g.Height, g.Width, kernelSize, g.Stride, index);
         }
         // The values are a gather of the argmax positions, so the gradient is the Gather/ScatterAdd pair.
-        return Ops.Gather.Apply(x.Reshape(planes, g.Height * g.Width), 1, index, [planes, outPlane])
+        return Ops.Gather.Apply(source, 1, index, [planes, outPlane])
             .Reshape(x.Shape[0], x.Shape[1], g.OutHeight, g.OutWidth);
     }
 

@@ -148,4 +148,37 @@ public class ReduceAndLayoutTests
             Assert.Equal(best, indices[(p * oh + oy) * ow + ox]);
         }
     }
+
+    [Theory]
+    [InlineData(7, 9)]
+    [InlineData(28, 28)]
+    [InlineData(3, 3)]
+    public void FusedTwoByTwoMaxPoolAgreesWithTheGeneralLoopOnTiesAndNaNs(int h, int w)
+    {
+        const int planes = 200;
+        var rng = new Random(h * 100 + w);
+        // Three distinct values (many ties, as after a ReLU) and about 5% NaNs, so windows with two or more NaNs occur.
+        double[] x = [.. Enumerable.Range(0, planes * h * w).Select(_ => rng.Next(20) == 0 ? double.NaN : rng.Next(3))];
+        float[] xf = [.. x.Select(v => (float)v)];
+        int outSize = planes * (h / 2) * (w / 2);
+        var expected = new int[outSize];
+        Pooling.MaxPoolIndices<double>(x, planes, h, w, 2, 2, expected);
+        int plane = h * w, outPlane = (h / 2) * (w / 2);
+        Assert.Contains(Enumerable.Range(0, outSize), j => double.IsNaN(x[(j / outPlane * plane) + expected[j]]));
+
+        var indices = new int[outSize];
+        var values = new double[outSize];
+        Pooling.MaxPool2x2<double>(x, planes, h, w, values, indices);
+        Assert.Equal(expected, indices);
+        var indicesF = new int[outSize];
+        var valuesF = new float[outSize];
+        Pooling.MaxPool2x2<float>(xf, planes, h, w, valuesF, indicesF);
+        Assert.Equal(expected, indicesF);
+        for (int j = 0; j < outSize; j++)
+        {
+            double v = x[(j / outPlane * plane) + expected[j]];
+            Assert.Equal(v, values[j]);
+            Assert.Equal((float)v, valuesF[j]);
+        }
+    }
 }

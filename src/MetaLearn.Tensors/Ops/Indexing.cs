@@ -27,6 +27,13 @@ internal sealed class Gather(Tensor x, int dim, int[] index) : Function(x)
         return Graph.Record(y, "gather", Graph.Needs(x) ? new Gather(x, dim, index) : null);
     }
 
+    /// <summary>
+    /// Records <paramref name="y"/>, already computed by a fused kernel (2x2 max-pool), as the gather of
+    /// <paramref name="x"/> at <paramref name="index"/> along <paramref name="dim"/>: the same node and gradient.
+    /// </summary>
+    public static Tensor Computed(Tensor x, int dim, int[] index, Tensor y) =>
+        Graph.Record(y, "gather", Graph.Needs(x) ? new Gather(x, dim, index) : null);
+
     public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [ScatterAdd.Apply(g, dim, index, Inputs[0].ShapeArray)];
 }
 
