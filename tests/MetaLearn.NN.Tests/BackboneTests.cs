@@ -15,6 +15,50 @@ public class BackboneTests
         Assert.True(net.Parameters.Scope("head").Count == 2 && net.Head.Parameters.Count == 2);
     }
 
+    /// <summary>
+    /// The max-pool blocks pool before the ReLU (cheaper); this must be the same function, gradient and second
+    /// derivative as the papers' conv, batch norm, ReLU, pool order, written out here with functional ops in float64.
+    /// </summary>
+    [Fact]
+    public void PoolingBeforeTheReluIsTheSameFunctionToSecondOrder()
+    {
+        Backbone net = Backbones.OmniglotConvNet(3, new Rng(4), hidden: 6, downsampling: ConvDownsampling.MaxPool, dtype: DType.Float64);
+        // Inputs with exact zeros and negative regions, so many windows are all non-positive after batch norm.
+        Tensor x = Tensor.Normal(new Rng(5), [4, 1, 28, 28], dtype: DType.Float64).Relu();
+        ParameterSet p = net.Parameters.Map((_, t) => t.Detach().SetRequiresGrad());
+
+        Tensor PapersOrder(ParameterSet q)
+        {
+            Tensor h = x;
+            for (int i = 0; i < 4; i++)
+            {
+                string b = $"features.blocks.{i}";
+                h = Functional.Conv2d(h, q[$"{b}.0.weight"], q[$"{b}.0.bias"], padding: 1);
+                h = Functional.BatchNorm(h, q[$"{b}.1.weight"], q[$"{b}.1.bias"]);
+                h = Functional.MaxPool2d(h.Relu(), 2);
+            }
+            return Functional.Linear(h.Mean([2, 3]), q["head.weight"], q["head.bias"]);
+        }
+
+        foreach (var model in new Func<ParameterSet, Tensor>[] { q => net.Forward(x, q), PapersOrder })
+        {
+            Assert.Equal(PapersOrder(p).ToDoubleArray(), model(p).ToDoubleArray());
+        }
+        Tensor[] mine = Autograd.Grad(net.Forward(x, p).Square().Sum(), [.. p.Tensors], createGraph: true);
+        Tensor[] theirs = Autograd.Grad(PapersOrder(p).Square().Sum(), [.. p.Tensors], createGraph: true);
+        for (int i = 0; i < mine.Length; i++)
+        {
+            Assert.Equal(theirs[i].ToDoubleArray(), mine[i].ToDoubleArray());
+        }
+        // Second order: the gradient of the squared gradient norm.
+        Tensor[] mine2 = Autograd.Grad(mine.Select(g => g.Square().Sum()).Aggregate((a, b) => a + b), [.. p.Tensors]);
+        Tensor[] theirs2 = Autograd.Grad(theirs.Select(g => g.Square().Sum()).Aggregate((a, b) => a + b), [.. p.Tensors]);
+        for (int i = 0; i < mine2.Length; i++)
+        {
+            Assert.Equal(theirs2[i].ToDoubleArray(), mine2[i].ToDoubleArray());
+        }
+    }
+
     [Fact]
     public void MiniImageNetConvNetFlattensFiveByFiveMaps()
     {

@@ -96,7 +96,7 @@ internal static class Workloads
         {
             x = Functional.Conv2d(x, p[4 * i], p[4 * i + 1], padding: 1);
             x = Functional.BatchNorm(x, p[4 * i + 2], p[4 * i + 3]);
-            x = Functional.MaxPool2d(x.Relu(), 2);
+            x = Functional.MaxPool2d(x, 2).Relu(); // as Backbones.OmniglotConvNet: pooling first, the same function and gradients
         }
         x = x.Flatten(1);
         return head ? Functional.Linear(x, p[16], p[17]) : x;

@@ -100,12 +100,15 @@ public static class Backbones
             {
                 new Conv2d(i == 0 ? inChannels : hidden, hidden, 3, rng, stride, padding: 1, dtype: dtype),
                 new BatchNorm2d(hidden, batchNorm, batchNorm == BatchNormMode.PerStepStatistics ? steps : 1, dtype: dtype),
-                new ReLU(),
             };
+            // Max-pooling before the ReLU: the same function and the same gradients as ReLU then pooling (max and a
+            // monotone ReLU commute, and the argmax is the same wherever the gradient is non-zero), with the ReLU and its
+            // backward on a quarter of the data and one full-size activation fewer kept for backward.
             if (downsampling == ConvDownsampling.MaxPool)
             {
                 layers.Add(new MaxPool2d(2));
             }
+            layers.Add(new ReLU());
             blocks[i] = new Sequential([.. layers]);
         }
         return new Sequential(blocks);

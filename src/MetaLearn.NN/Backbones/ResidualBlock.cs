@@ -41,6 +41,6 @@ public sealed class ResidualBlock : Module
         y = LeakyReLU.Apply(Run(3, Run(2, y)), Slope);
         y = Run(5, Run(4, y));
         Tensor shortcut = Run(7, Run(6, x));
-        return Functional.MaxPool2d(LeakyReLU.Apply(y + shortcut, Slope), 2);
+        return LeakyReLU.Apply(Functional.MaxPool2d(y + shortcut, 2), Slope); // pooled first: LeakyReLU is increasing, so they commute
     }
 }
