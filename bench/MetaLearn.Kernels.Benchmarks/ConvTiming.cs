@@ -61,6 +61,36 @@ public static class ConvTiming
         Convolution.GroupColumns = 256;
     }
 
+    /// <summary>Window.Unfold and Window.Fold alone (im2col and col2im of the whole batch, one image at a time).</summary>
+    public static void Unfold(TextWriter output)
+    {
+        output.WriteLine($"{"layer",-24} {"unfold ms",10} {"fold ms",10}");
+        foreach ((string name, WindowGeometry g) in Layers)
+        {
+            var rng = new Random(1);
+            float[] x = [.. Enumerable.Range(0, g.InputSize).Select(_ => (float)rng.NextDouble())];
+            WindowGeometry one = g with { Batch = 1 };
+            float[] columns = new float[one.Rows * one.Columns];
+            double best = double.MaxValue, bestFold = double.MaxValue;
+            for (int round = 0; round < 9; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (int n = 0; n < g.Batch; n++)
+                {
+                    Window.Unfold<float>(x.AsSpan(n * one.InputSize, one.InputSize), one, columns);
+                }
+                best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                for (int n = 0; n < g.Batch; n++)
+                {
+                    Window.Fold<float>(columns, one, x.AsSpan(n * one.InputSize, one.InputSize));
+                }
+                bestFold = Math.Min(bestFold, clock.Elapsed.TotalMilliseconds);
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-24} {best,10:F2} {bestFold,10:F2}"));
+        }
+    }
+
     /// <summary>2x2 max-pool forward: the general argmax loop then a gather (two passes) against the fused one-pass kernel.</summary>
     public static void Pool(TextWriter output)
     {

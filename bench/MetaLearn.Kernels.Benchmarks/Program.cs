@@ -2,7 +2,7 @@
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter '*']
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- quick [SHAPE-SUBSTRING] [--no-baseline]
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- conv [GROUP-WIDTH...]   (default 1 128 256 512)
-//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- pool
+//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- pool | unfold
 using BenchmarkDotNet.Running;
 using MetaLearn.Kernels.Benchmarks;
 
@@ -10,6 +10,11 @@ if (args.Length > 0 && args[0] == "quick")
 {
     string filter = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : "";
     QuickTiming.Run(Console.Out, GemmShape.All.Where(s => s.Name.Contains(filter, StringComparison.Ordinal)), !args.Contains("--no-baseline"));
+    return;
+}
+if (args.Length > 0 && args[0] == "unfold")
+{
+    ConvTiming.Unfold(Console.Out);
     return;
 }
 if (args.Length > 0 && args[0] == "pool")
