@@ -94,7 +94,7 @@ public static class ConvTiming
     /// <summary>2x2 max-pool forward: the general argmax loop then a gather (two passes) against the fused one-pass kernel.</summary>
     public static void Pool(TextWriter output)
     {
-        output.WriteLine($"{"planes x H x W",-24} {"argmax+gather ms",17} {"fused ms",10}");
+        output.WriteLine($"{"planes x H x W",-24} {"argmax+gather ms",17} {"fused ms",10} {"backward ms",12}");
         foreach ((int planes, int size) in new[] { (600 * 64, 28), (600 * 64, 14), (600 * 64, 7) })
         {
             var rng = new Random(2);
@@ -103,7 +103,8 @@ public static class ConvTiming
             int outSize = planes * (size / 2) * (size / 2);
             int[] index = new int[outSize];
             float[] values = new float[outSize];
-            double old = double.MaxValue, fused = double.MaxValue;
+            double old = double.MaxValue, fused = double.MaxValue, backward = double.MaxValue;
+            float[] dx = new float[x.Length];
             for (int round = 0; round < 9; round++)
             {
                 var clock = Stopwatch.StartNew();
@@ -113,8 +114,12 @@ public static class ConvTiming
                 clock.Restart();
                 Pooling.MaxPool2x2<float>(x, planes, size, size, values, index);
                 fused = Math.Min(fused, clock.Elapsed.TotalMilliseconds);
+                clock.Restart();
+                Array.Clear(dx);
+                Layout.ScatterAdd<float>(values, planes, (size / 2) * (size / 2), 1, index, size * size, dx);
+                backward = Math.Min(backward, clock.Elapsed.TotalMilliseconds);
             }
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"{planes}x{size}x{size}",-24} {old,17:F2} {fused,10:F2}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"{planes}x{size}x{size}",-24} {old,17:F2} {fused,10:F2} {backward,12:F2}"));
         }
     }
 }

@@ -96,6 +96,21 @@ public static class Layout
     public static void Gather<T>(ReadOnlySpan<T> source, int outer, int n, int inner, ReadOnlySpan<int> index, int m, Span<T> destination)
         where T : unmanaged
     {
+        if (inner == 1)
+        {
+            // The last dimension (max-pool's argmax gather): one offset per row, no stride arithmetic per element.
+            for (int o = 0; o < outer; o++)
+            {
+                ReadOnlySpan<T> from = source.Slice(o * n, n);
+                ReadOnlySpan<int> at = index.Slice(o * m, m);
+                Span<T> to = destination.Slice(o * m, m);
+                for (int j = 0; j < to.Length; j++)
+                {
+                    to[j] = from[at[j]];
+                }
+            }
+            return;
+        }
         for (int o = 0; o < outer; o++)
         {
             for (int j = 0; j < m; j++)
@@ -116,6 +131,20 @@ public static class Layout
     public static void ScatterAdd<T>(ReadOnlySpan<T> source, int outer, int m, int inner, ReadOnlySpan<int> index, int n, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++)
+            {
+                ReadOnlySpan<T> from = source.Slice(o * m, m);
+                ReadOnlySpan<int> at = index.Slice(o * m, m);
+                Span<T> to = destination.Slice(o * n, n);
+                for (int j = 0; j < from.Length; j++)
+                {
+                    to[at[j]] += from[j];
+                }
+            }
+            return;
+        }
         for (int o = 0; o < outer; o++)
         {
             for (int j = 0; j < m; j++)

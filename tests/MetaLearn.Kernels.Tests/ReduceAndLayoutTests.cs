@@ -75,17 +75,27 @@ public class ReduceAndLayoutTests
         }
     }
 
-    [Fact]
-    public void GatherAndScatterAddAreAdjoint()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void GatherAndScatterAddAreAdjoint(int inner)
     {
         var rng = new Random(4);
-        double[] x = Enumerable.Range(0, 2 * 5 * 3).Select(_ => rng.NextDouble()).ToArray();
-        int[] index = Enumerable.Range(0, 2 * 4 * 3).Select(_ => rng.Next(5)).ToArray();
-        double[] g = Enumerable.Range(0, 2 * 4 * 3).Select(_ => rng.NextDouble()).ToArray();
+        double[] x = Enumerable.Range(0, 2 * 5 * inner).Select(_ => rng.NextDouble()).ToArray();
+        int[] index = Enumerable.Range(0, 2 * 4 * inner).Select(_ => rng.Next(5)).ToArray();
+        double[] g = Enumerable.Range(0, 2 * 4 * inner).Select(_ => rng.NextDouble()).ToArray();
         var gathered = new double[g.Length];
-        Layout.Gather<double>(x, 2, 5, 3, index, 4, gathered);
+        Layout.Gather<double>(x, 2, 5, inner, index, 4, gathered);
         var scattered = new double[x.Length];
-        Layout.ScatterAdd<double>(g, 2, 4, 3, index, 5, scattered);
+        Layout.ScatterAdd<double>(g, 2, 4, inner, index, 5, scattered);
+        // By definition: gathered[o, j, i] = x[o, index[o, j, i], i].
+        for (int o = 0; o < 2; o++)
+        for (int j = 0; j < 4; j++)
+        for (int i = 0; i < inner; i++)
+        {
+            int at = ((o * 4) + j) * inner + i;
+            Assert.Equal(x[((o * 5) + index[at]) * inner + i], gathered[at]);
+        }
         // <Gather(x), g> == <x, ScatterAdd(g)>
         Assert.Equal(gathered.Zip(g, (a, b) => a * b).Sum(), x.Zip(scattered, (a, b) => a * b).Sum(), 12);
     }
