@@ -135,7 +135,7 @@ public static class Convolution
                 T* xp = px, dyp = pdy, dwp = pdw;
                 int xLength = x.Length, dyLength = dy.Length;
                 // Each thread owns a block of output channels (rows of dW) and walks every group in order.
-                RunRanges(outChannels, threads, (o0, o1) =>
+                KernelParallelism.RunRanges(outChannels, threads, (o0, o1) =>
                 {
                     var xs = new ReadOnlySpan<T>(xp, xLength);
                     var dys = new ReadOnlySpan<T>(dyp, dyLength);
@@ -207,19 +207,6 @@ public static class Convolution
     private static void ForEachGroupRange(WindowGeometry g, int perGroup, Action<int, int> body)
     {
         int groups = (g.Batch + perGroup - 1) / perGroup;
-        RunRanges(groups, Threads(groups, g), (g0, g1) => body(g0 * perGroup, Math.Min(g.Batch, g1 * perGroup)));
-    }
-
-    /// <summary>Splits [0, count) into <paramref name="threads"/> contiguous ranges; GEMMs inside stay single-threaded.</summary>
-    private static void RunRanges(int count, int threads, Action<int, int> body)
-    {
-        if (threads <= 1)
-        {
-            body(0, count);
-            return;
-        }
-        using KernelParallelism.Scope single = KernelParallelism.Limit(1);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            body((int)((long)count * t / threads), (int)((long)count * (t + 1) / threads)));
+        KernelParallelism.RunRanges(groups, Threads(groups, g), (g0, g1) => body(g0 * perGroup, Math.Min(g.Batch, g1 * perGroup)));
     }
 }

@@ -41,6 +41,30 @@ public static class KernelParallelism
         return new Scope(previous);
     }
 
+    /// <summary>Element counts from which a memory-bound kernel (batch norm, pooling, gathers) splits across threads.</summary>
+    internal const long MinParallelElements = 1 << 18;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over contiguous ranges of [0, <paramref name="count"/>), one per thread, when
+    /// <paramref name="elements"/> (the data the call touches) reaches <see cref="MinParallelElements"/>; otherwise
+    /// once over the whole range on the calling thread.
+    /// </summary>
+    internal static void ForRanges(int count, long elements, Action<int, int> body) =>
+        RunRanges(count, elements >= MinParallelElements ? Math.Min(MaxThreads, count) : 1, body);
+
+    /// <summary>Splits [0, count) into <paramref name="threads"/> contiguous ranges; kernels called inside stay single-threaded.</summary>
+    internal static void RunRanges(int count, int threads, Action<int, int> body)
+    {
+        if (threads <= 1)
+        {
+            body(0, count);
+            return;
+        }
+        using Scope single = Limit(1);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            body((int)((long)count * t / threads), (int)((long)count * (t + 1) / threads)));
+    }
+
     /// <summary>Restores the enclosing thread limit when disposed.</summary>
     public readonly struct Scope : IDisposable
     {

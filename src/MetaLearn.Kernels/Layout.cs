@@ -98,15 +98,28 @@ public static class Layout
     {
         if (inner == 1)
         {
-            // The last dimension (max-pool's argmax gather): one offset per row, no stride arithmetic per element.
-            for (int o = 0; o < outer; o++)
+            // The last dimension (max-pool's argmax gather): one offset per row, no stride arithmetic per element;
+            // rows are independent, so threads take blocks of them.
+            CheckLengths(source.Length, (long)outer * n, index.Length, destination.Length, (long)outer * m);
+            unsafe
             {
-                ReadOnlySpan<T> from = source.Slice(o * n, n);
-                ReadOnlySpan<int> at = index.Slice(o * m, m);
-                Span<T> to = destination.Slice(o * m, m);
-                for (int j = 0; j < to.Length; j++)
+                fixed (T* ps = source, pd = destination)
+                fixed (int* pi = index)
                 {
-                    to[j] = from[at[j]];
+                    T* sp = ps, dp = pd;
+                    int* ip = pi;
+                    KernelParallelism.ForRanges(outer, (long)outer * (n + m), (o0, o1) =>
+                    {
+                        for (int o = o0; o < o1; o++)
+                        {
+                            T* from = sp + ((long)o * n), to = dp + ((long)o * m);
+                            int* at = ip + ((long)o * m);
+                            for (int j = 0; j < m; j++)
+                            {
+                                to[j] = from[at[j]];
+                            }
+                        }
+                    });
                 }
             }
             return;
@@ -133,14 +146,26 @@ public static class Layout
     {
         if (inner == 1)
         {
-            for (int o = 0; o < outer; o++)
+            CheckLengths(destination.Length, (long)outer * n, index.Length, source.Length, (long)outer * m);
+            unsafe
             {
-                ReadOnlySpan<T> from = source.Slice(o * m, m);
-                ReadOnlySpan<int> at = index.Slice(o * m, m);
-                Span<T> to = destination.Slice(o * n, n);
-                for (int j = 0; j < from.Length; j++)
+                fixed (T* ps = source, pd = destination)
+                fixed (int* pi = index)
                 {
-                    to[at[j]] += from[j];
+                    T* sp = ps, dp = pd;
+                    int* ip = pi;
+                    KernelParallelism.ForRanges(outer, (long)outer * (n + m), (o0, o1) =>
+                    {
+                        for (int o = o0; o < o1; o++)
+                        {
+                            T* from = sp + ((long)o * m), to = dp + ((long)o * n);
+                            int* at = ip + ((long)o * m);
+                            for (int j = 0; j < m; j++)
+                            {
+                                to[at[j]] += from[j];
+                            }
+                        }
+                    });
                 }
             }
             return;
@@ -155,6 +180,14 @@ public static class Layout
                     destination[(o * n + index[row + i]) * inner + i] += source[row + i];
                 }
             }
+        }
+    }
+
+    private static void CheckLengths(int full, long fullNeeded, int index, int part, long partNeeded)
+    {
+        if (full < fullNeeded || index < partNeeded || part < partNeeded)
+        {
+            throw new ArgumentException($"Layout: spans too short ({full} of {fullNeeded}, index {index} and {part} of {partNeeded}).");
         }
     }
 }

@@ -15,8 +15,27 @@ public static class Normalization
         Span<T> y, Span<T> mean, Span<T> variance)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        unsafe
+        {
+            fixed (T* px = x, pw = weight, pb = bias, py = y, pm = mean, pv = variance)
+            {
+                T* xp = px, wp = pw, bp = pb, yp = py, mp = pm, vp = pv;
+                int xl = x.Length, wl = weight.Length, bl = bias.Length, yl = y.Length, ml = mean.Length, vl = variance.Length;
+                // Channels are independent: each thread owns a block of them, so results do not depend on the thread count.
+                KernelParallelism.ForRanges(channels, x.Length, (c0, c1) => ForwardChannels(
+                    new ReadOnlySpan<T>(xp, xl), batch, channels, spatial, new ReadOnlySpan<T>(wp, wl), new ReadOnlySpan<T>(bp, bl), eps,
+                    new Span<T>(yp, yl), new Span<T>(mp, ml), new Span<T>(vp, vl), c0, c1));
+            }
+        }
+    }
+
+    private static void ForwardChannels<T>(
+        ReadOnlySpan<T> x, int batch, int channels, int spatial, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, T eps,
+        Span<T> y, Span<T> mean, Span<T> variance, int c0, int c1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         T count = T.CreateTruncating(batch * spatial);
-        for (int c = 0; c < channels; c++)
+        for (int c = c0; c < c1; c++)
         {
             T sum = T.Zero;
             for (int n = 0; n < batch; n++)
@@ -52,8 +71,27 @@ public static class Normalization
         ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> dx, Span<T> dweight, Span<T> dbias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        unsafe
+        {
+            fixed (T* px = x, pdy = dy, pw = weight, pm = mean, pv = variance, pdx = dx, pdw = dweight, pdb = dbias)
+            {
+                T* xp = px, dyp = pdy, wp = pw, mp = pm, vp = pv, dxp = pdx, dwp = pdw, dbp = pdb;
+                int xl = x.Length, dyl = dy.Length, wl = weight.Length, ml = mean.Length, vl = variance.Length;
+                int dxl = dx.Length, dwl = dweight.Length, dbl = dbias.Length;
+                KernelParallelism.ForRanges(channels, x.Length, (c0, c1) => BackwardChannels(
+                    new ReadOnlySpan<T>(xp, xl), new ReadOnlySpan<T>(dyp, dyl), batch, channels, spatial, new ReadOnlySpan<T>(wp, wl),
+                    new ReadOnlySpan<T>(mp, ml), new ReadOnlySpan<T>(vp, vl), eps, new Span<T>(dxp, dxl), new Span<T>(dwp, dwl), new Span<T>(dbp, dbl), c0, c1));
+            }
+        }
+    }
+
+    private static void BackwardChannels<T>(
+        ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spatial, ReadOnlySpan<T> weight,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> dx, Span<T> dweight, Span<T> dbias, int c0, int c1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         T count = T.CreateTruncating(batch * spatial);
-        for (int c = 0; c < channels; c++)
+        for (int c = c0; c < c1; c++)
         {
             T m = mean[c], invStd = T.One / T.Sqrt(variance[c] + eps);
             T sumDy = T.Zero, sumDyX = T.Zero;

@@ -73,20 +73,32 @@ public static class Pooling
                 corners[(oy * ow) + ox] = (2 * oy * width) + (2 * ox);
             }
         }
-        ref T source = ref MemoryMarshal.GetReference(x);
-        for (int p = 0; p < planes; p++)
+        unsafe
         {
-            ref T image = ref Unsafe.Add(ref source, p * plane);
-            Span<T> outValues = values.Slice(p * outPlane, outPlane);
-            Span<int> outIndex = indices.Slice(p * outPlane, outPlane);
-            int j = typeof(T) == typeof(float) && Avx2.IsSupported
-                ? EightAtATime(ref Unsafe.As<T, float>(ref image), width, corners, MemoryMarshal.Cast<T, float>(outValues), outIndex)
-                : 0;
-            for (; j < outPlane; j++)
+            fixed (T* px = x, pv = values)
+            fixed (int* pi = indices)
             {
-                int best = Window(ref image, corners[j], width);
-                outIndex[j] = best;
-                outValues[j] = Unsafe.Add(ref image, best);
+                T* xp = px, vp = pv;
+                int* ip = pi;
+                // Planes are independent: each thread owns a block of them.
+                KernelParallelism.ForRanges(planes, (long)planes * plane, (p0, p1) =>
+                {
+                    for (int p = p0; p < p1; p++)
+                    {
+                        ref T image = ref Unsafe.AsRef<T>(xp + ((long)p * plane));
+                        var outValues = new Span<T>(vp + ((long)p * outPlane), outPlane);
+                        var outIndex = new Span<int>(ip + ((long)p * outPlane), outPlane);
+                        int j = typeof(T) == typeof(float) && Avx2.IsSupported
+                            ? EightAtATime(ref Unsafe.As<T, float>(ref image), width, corners, MemoryMarshal.Cast<T, float>(outValues), outIndex)
+                            : 0;
+                        for (; j < outPlane; j++)
+                        {
+                            int best = Window(ref image, corners[j], width);
+                            outIndex[j] = best;
+                            outValues[j] = Unsafe.Add(ref image, best);
+                        }
+                    }
+                });
             }
         }
     }
