@@ -69,8 +69,8 @@ public sealed class MetaTrainer
     public MetaTrainerOptions Options => _options;
 
     /// <summary>
-    /// Trains until <see cref="MetaTrainerOptions.Steps"/> (or <paramref name="stopAfterStep"/>, for time-boxed runs, or
-    /// cancellation), then saves <c>last</c>. With <see cref="MetaTrainerOptions.Resume"/> it continues from <c>last</c>.
+    /// Trains until <see cref="MetaTrainerOptions.Steps"/> (or <paramref name="stopAfterStep"/>, the
+    /// <see cref="MetaTrainerOptions.TimeLimit"/>, or cancellation), then saves <c>last</c>. With <see cref="MetaTrainerOptions.Resume"/> it continues from <c>last</c>.
     /// </summary>
     /// <exception cref="TrainingDivergedException">A loss or gradient became NaN or infinite.</exception>
     public TrainingSummary Run(long? stopAfterStep = null, CancellationToken cancellationToken = default)
@@ -101,7 +101,7 @@ public sealed class MetaTrainer
         EvaluationResult? lastValidation = null;
         _learner.Model.Train();
 
-        while (step < stopAt && !cancellationToken.IsCancellationRequested)
+        while (step < stopAt && !cancellationToken.IsCancellationRequested && !(_options.TimeLimit is { } limit && clock.Elapsed >= limit))
         {
             long current = step + 1;
             IReadOnlyList<FewShotTask> batch = _train.SampleBatch(StepRng(current), _options.MetaBatchSize);

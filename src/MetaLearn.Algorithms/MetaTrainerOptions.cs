@@ -33,11 +33,21 @@ public sealed record MetaTrainerOptions
     /// <summary>Continue from <c>last.safetensors</c> in <see cref="OutputDirectory"/> when it exists.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Stop after the meta-step during which this much wall-clock time (since <see cref="MetaTrainer.Run"/> started)
+    /// has passed, saving <c>last</c> as on any stop; null runs all the steps. Checked between steps, no timer involved.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     internal void Validate()
     {
         if (Steps < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Steps), $"MetaTrainer: Steps must be >= 1; got {Steps}.");
+        }
+        if (TimeLimit is { } limit && limit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeLimit), $"MetaTrainer: TimeLimit must be positive; got {limit}.");
         }
         if (MetaBatchSize < 1)
         {

@@ -54,6 +54,24 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ATimeLimitStopsBetweenStepsAndSavesLast()
+    {
+        string dir = Path.Combine(_dir, "timed");
+        var trainer = new MetaTrainer(NewLearner(), new SinusoidTasks(5, 5), null, Optimizers.Adam(0.01), new MetaTrainerOptions
+        {
+            Steps = 100_000_000, MetaBatchSize = 2, OutputDirectory = dir, TimeLimit = TimeSpan.FromMilliseconds(300),
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TrainingSummary summary = trainer.Run();
+        Assert.False(summary.Completed);
+        Assert.InRange(summary.Step, 1, 99_999_999);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"stopped after {clock.Elapsed}");
+        Assert.True(File.Exists(Path.Combine(dir, MetaTrainer.LastCheckpoint)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MetaTrainer(NewLearner(), new SinusoidTasks(5, 5), null, Optimizers.Adam(0.01),
+            new MetaTrainerOptions { Steps = 1, TimeLimit = TimeSpan.Zero }));
+    }
+
+    [Fact]
     public void WritesLastAndBestCheckpointsWithJsonSummariesAndReportsProgress()
     {
         var reports = new List<TrainingProgress>();

@@ -117,6 +117,28 @@ public class TrainingCommandTests
     }
 
     [Fact]
+    public void ATimeLimitStopsTrainingCheckpointsAndStillRunsTheFinalTest()
+    {
+        string dir = TempDir();
+        string run = Path.Combine(dir, "run");
+        (int exit, string output, string error) = CliRunner.Run("train", "--out", run, "--steps", "10000000", "--time-limit", "2s",
+            "--set", "validation_interval=0", "--set", "test_episodes=20");
+        Assert.True(exit == 0, error);
+        Assert.Contains("stopped at the time limit (00:00:02)", error);
+        Assert.Contains("trained ", output);
+        Assert.True(File.Exists(Path.Combine(run, "final_eval.json")));
+        Assert.True(File.Exists(Path.Combine(run, "last.safetensors")));
+        int steps = File.ReadLines(Path.Combine(run, "metrics.jsonl")).Count();
+        Assert.InRange(steps, 1, 9_999_999);
+
+        (exit, _, error) = CliRunner.Run("train", "--out", Path.Combine(dir, "bad"), "--time-limit", "5x");
+        Assert.Equal(2, exit);
+        Assert.Contains("--time-limit '5x' is not a duration; give a positive number with s, m or h", error);
+        Assert.Equal(TimeSpan.FromMinutes(90), Commands.TrainCommand.ParseDuration("1.5h"));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void AYamlConfigSetsTheSameKeysAndBadYamlNamesTheFileAndLine()
     {
         string dir = TempDir();

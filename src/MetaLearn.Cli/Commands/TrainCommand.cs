@@ -33,10 +33,15 @@ internal static class TrainCommand
         var output = new Option<string?>("--out") { HelpName = "dir", Description = "Run directory (default runs/PRESET-TIMESTAMP)." };
         var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Meta-steps (the same as --set steps=N)." };
         var seed = new Option<long?>("--seed") { HelpName = "n", Description = "Seed (the same as --set seed=N)." };
-        var resume = new Option<string?>("--resume") { HelpName = "dir", Description = "Continue the run in this directory from its last checkpoint (only --steps may change)." };
+        var resume = new Option<string?>("--resume") { HelpName = "dir", Description = "Continue the run in this directory from its last checkpoint (only --steps and --time-limit may change)." };
+        var timeLimit = new Option<string?>("--time-limit")
+        {
+            HelpName = "duration",
+            Description = "Stop training after this much wall-clock time (e.g. 90s, 45m, 2h), checkpoint, and run the final test as if the steps were done.",
+        };
         var command = new Command("train", "Meta-train a learner on a task distribution; with no options, MAML on sinusoids (no download, about a minute).")
         {
-            preset, config, set, output, steps, seed, resume,
+            preset, config, set, output, steps, seed, resume, timeLimit,
         };
         command.SetAction(parse =>
         {
@@ -51,7 +56,7 @@ internal static class TrainCommand
                 {
                     if (parse.GetValue(preset) is not null || parse.GetValue(config) is not null || sets.Length > 0 || parse.GetValue(seed) is not null || parse.GetValue(output) is not null)
                     {
-                        throw new UsageException("--resume continues a run exactly as it was configured; only --steps may be given with it.");
+                        throw new UsageException("--resume continues a run exactly as it was configured; only --steps and --time-limit may be given with it.");
                     }
                     string configPath = Path.Combine(resumeDir, TrainConfig.FileName);
                     if (!File.Exists(configPath))
@@ -91,7 +96,8 @@ internal static class TrainCommand
                 {
                     resolved.Set("steps", n.ToString(CultureInfo.InvariantCulture));
                 }
-                return Train(resolved, runDir, resumeDir is not null, stdout, stderr, interrupt);
+                TimeSpan? limit = parse.GetValue(timeLimit) is { } text ? ParseDuration(text) : null;
+                return Train(resolved, runDir, resumeDir is not null, limit, stdout, stderr, interrupt);
             }
             catch (UsageException e)
             {
@@ -113,7 +119,19 @@ internal static class TrainCommand
         return command;
     }
 
-    private static int Train(TrainConfig config, string runDir, bool resume, TextWriter stdout, TextWriter stderr, CancellationToken? interrupt)
+    /// <summary>A duration such as <c>90s</c>, <c>45m</c>, <c>2h</c> or <c>1.5h</c>.</summary>
+    internal static TimeSpan ParseDuration(string text)
+    {
+        string t = text.Trim();
+        double factor = t.EndsWith('h') ? 3600 : t.EndsWith('m') ? 60 : t.EndsWith('s') ? 1 : double.NaN;
+        if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) || !(amount > 0))
+        {
+            throw new UsageException($"--time-limit '{text}' is not a duration; give a positive number with s, m or h, e.g. 90s, 45m or 2h.");
+        }
+        return TimeSpan.FromSeconds(amount * factor);
+    }
+
+    private static int Train(TrainConfig config, string runDir, bool resume, TimeSpan? timeLimit, TextWriter stdout, TextWriter stderr, CancellationToken? interrupt)
     {
         using RunSetup setup = RunSetup.Create(config);
         Directory.CreateDirectory(runDir);
@@ -150,13 +168,21 @@ internal static class TrainCommand
                     CheckpointInterval = config.Int("checkpoint_interval"),
                     OutputDirectory = runDir,
                     Resume = resume,
+                    TimeLimit = timeLimit,
                 },
                 new TrainingProgressWriter(stderr, log, TimeSpan.FromSeconds(2), resumedFrom, live));
             stderr.WriteLine($"training {setup.Learner.Algorithm} on {config["task"]} ({setup.Model.Architecture}), {config["steps"]} steps, into {runDir}" +
                 (resume ? $" (resuming from step {resumedFrom})" : ""));
             TrainingSummary summary = trainer.Run(cancellationToken: token);
             string last = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
-            if (!summary.Completed)
+            bool outOfTime = !summary.Completed && !token.IsCancellationRequested;
+            if (outOfTime)
+            {
+                string message = $"stopped at the time limit ({timeLimit}) after step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
+                stderr.WriteLine(live ? "\n" + message : message);
+                log.WriteLine(message);
+            }
+            else if (!summary.Completed)
             {
                 string message = $"interrupted at step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
                 stderr.WriteLine(live ? "\n" + message : message);
