@@ -98,29 +98,20 @@ public static class Layout
     {
         if (inner == 1)
         {
-            // The last dimension (max-pool's argmax gather): one offset per row, no stride arithmetic per element;
-            // rows are independent, so threads take blocks of them.
+            // The last dimension (max-pool's argmax gather): one offset per row, no stride arithmetic per element.
             CheckLengths(source.Length, (long)outer * n, index.Length, destination.Length, (long)outer * m);
             unsafe
             {
-                fixed (T* ps = source, pd = destination)
-                fixed (int* pi = index)
+                ForRows(source, destination, index, outer, (long)outer * (n + m), (from, to, at, o) =>
                 {
-                    T* sp = ps, dp = pd;
-                    int* ip = pi;
-                    KernelParallelism.ForRanges(outer, (long)outer * (n + m), (o0, o1) =>
+                    from += (long)o * n;
+                    to += (long)o * m;
+                    at += (long)o * m;
+                    for (int j = 0; j < m; j++)
                     {
-                        for (int o = o0; o < o1; o++)
-                        {
-                            T* from = sp + ((long)o * n), to = dp + ((long)o * m);
-                            int* at = ip + ((long)o * m);
-                            for (int j = 0; j < m; j++)
-                            {
-                                to[j] = from[at[j]];
-                            }
-                        }
-                    });
-                }
+                        to[j] = from[at[j]];
+                    }
+                });
             }
             return;
         }
@@ -149,24 +140,16 @@ public static class Layout
             CheckLengths(destination.Length, (long)outer * n, index.Length, source.Length, (long)outer * m);
             unsafe
             {
-                fixed (T* ps = source, pd = destination)
-                fixed (int* pi = index)
+                ForRows(source, destination, index, outer, (long)outer * (n + m), (from, to, at, o) =>
                 {
-                    T* sp = ps, dp = pd;
-                    int* ip = pi;
-                    KernelParallelism.ForRanges(outer, (long)outer * (n + m), (o0, o1) =>
+                    from += (long)o * m;
+                    to += (long)o * n;
+                    at += (long)o * m;
+                    for (int j = 0; j < m; j++)
                     {
-                        for (int o = o0; o < o1; o++)
-                        {
-                            T* from = sp + ((long)o * m), to = dp + ((long)o * n);
-                            int* at = ip + ((long)o * m);
-                            for (int j = 0; j < m; j++)
-                            {
-                                to[at[j]] += from[j];
-                            }
-                        }
-                    });
-                }
+                        to[at[j]] += from[j];
+                    }
+                });
             }
             return;
         }
@@ -188,6 +171,28 @@ public static class Layout
         if (full < fullNeeded || index < partNeeded || part < partNeeded)
         {
             throw new ArgumentException($"Layout: spans too short ({full} of {fullNeeded}, index {index} and {part} of {partNeeded}).");
+        }
+    }
+
+    /// <summary>One row <c>o</c> of a last-dimension gather or scatter, on pinned memory.</summary>
+    private unsafe delegate void RowAction<T>(T* source, T* destination, int* index, int o) where T : unmanaged;
+
+    /// <summary>Pins the spans and runs <paramref name="row"/> for every row; threads take blocks of rows (rows are independent).</summary>
+    private static unsafe void ForRows<T>(ReadOnlySpan<T> source, Span<T> destination, ReadOnlySpan<int> index, int outer, long elements, RowAction<T> row)
+        where T : unmanaged
+    {
+        fixed (T* ps = source, pd = destination)
+        fixed (int* pi = index)
+        {
+            T* sp = ps, dp = pd;
+            int* ip = pi;
+            KernelParallelism.ForRanges(outer, elements, (o0, o1) =>
+            {
+                for (int o = o0; o < o1; o++)
+                {
+                    row(sp, dp, ip, o);
+                }
+            });
         }
     }
 }

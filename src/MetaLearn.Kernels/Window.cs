@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace MetaLearn.Kernels;
 
@@ -41,7 +42,8 @@ public static class Window
     {
         if (g.Stride == 1)
         {
-            UnfoldStrideOne(input, g, columns);
+            // Unfold only reads the input; the shared stride-1 routine takes both as writable spans.
+            StrideOne(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(input), input.Length), columns, g, fold: false);
             return;
         }
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow;
@@ -88,67 +90,13 @@ public static class Window
         }
     }
 
-    /// <summary>
-    /// <see cref="Unfold{T}"/> for stride 1, where every column-matrix row of one image is the input plane shifted by
-    /// <c>(ky - P, kx - P)</c>: the valid rows and columns are worked out once per row, and each output row is one
-    /// block copy between at most <c>P</c> zeros on either side. The rows are short (3 to 28 elements in the convnets),
-    /// so the per-row bookkeeping the general loop repeats would otherwise cost as much as the copy.
-    /// </summary>
-    private static unsafe void UnfoldStrideOne<T>(ReadOnlySpan<T> input, WindowGeometry g, Span<T> columns) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow, width = g.Width;
-        if (input.Length < g.InputSize || columns.Length < (long)g.Rows * g.Columns)
-        {
-            throw new ArgumentException($"Unfold: spans too short for {g}.");
-        }
-        fixed (T* inputStart = input, columnsStart = columns)
-        {
-            int row = 0;
-            for (int c = 0; c < g.Channels; c++)
-            {
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    // Output rows whose input row oy - P + ky lies inside the image.
-                    int oyFirst = Math.Clamp(g.Padding - ky, 0, oh), oyLast = Math.Clamp(g.Height + g.Padding - ky, oyFirst, oh);
-                    for (int kx = 0; kx < g.KernelWidth; kx++, row++)
-                    {
-                        (int first, int last) = ValidRange(ow, width, kx - g.Padding);
-                        int shift = kx - g.Padding;
-                        uint copyBytes = (uint)((last - first) * sizeof(T));
-                        T* dstRow = columnsStart + ((long)row * g.Columns);
-                        for (int n = 0; n < g.Batch; n++)
-                        {
-                            T* dst = dstRow + (n * outPlane);
-                            T* src = inputStart + ((long)((n * g.Channels) + c) * plane);
-                            new Span<T>(dst, oyFirst * ow).Clear();
-                            for (int oy = oyFirst; oy < oyLast; oy++)
-                            {
-                                T* d = dst + (oy * ow);
-                                for (int ox = 0; ox < first; ox++)
-                                {
-                                    d[ox] = T.Zero;
-                                }
-                                Unsafe.CopyBlockUnaligned(d + first, src + ((oy - g.Padding + ky) * width) + first + shift, copyBytes);
-                                for (int ox = last; ox < ow; ox++)
-                                {
-                                    d[ox] = T.Zero;
-                                }
-                            }
-                            new Span<T>(dst + (oyLast * ow), (oh - oyLast) * ow).Clear();
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>The adjoint of <see cref="Unfold{T}"/>: sums every column entry back onto the pixel it came from. Clears <paramref name="input"/> first.</summary>
     public static void Fold<T>(ReadOnlySpan<T> columns, WindowGeometry g, Span<T> input) where T : unmanaged, IFloatingPointIeee754<T>
     {
         input[..g.InputSize].Clear();
         if (g.Stride == 1)
         {
-            FoldStrideOne(columns, g, input);
+            StrideOne(input, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(columns), columns.Length), g, fold: true);
             return;
         }
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow;
@@ -196,15 +144,18 @@ public static class Window
     }
 
     /// <summary>
-    /// <see cref="Fold{T}"/> for stride 1 (after the clear): the bookkeeping of <see cref="UnfoldStrideOne{T}"/>, with
-    /// each output row added onto its shifted input row. Element order of the sums is the same as the general loop's.
+    /// Unfold (or, with <paramref name="fold"/>, fold onto a cleared input) for stride 1, where every column-matrix row
+    /// of one image is the input plane shifted by <c>(ky - P, kx - P)</c>: the valid rows and columns are worked out
+    /// once per row of the column matrix, and each output row is one block copy between at most <c>P</c> zeros on
+    /// either side (fold: one add loop, in the general loop's order). The rows are short (3 to 28 elements in the
+    /// convnets), so the per-row bookkeeping the general loops repeat would otherwise cost as much as the copies.
     /// </summary>
-    private static unsafe void FoldStrideOne<T>(ReadOnlySpan<T> columns, WindowGeometry g, Span<T> input) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void StrideOne<T>(Span<T> input, Span<T> columns, WindowGeometry g, bool fold) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow, width = g.Width;
         if (input.Length < g.InputSize || columns.Length < (long)g.Rows * g.Columns)
         {
-            throw new ArgumentException($"Fold: spans too short for {g}.");
+            throw new ArgumentException($"{(fold ? "Fold" : "Unfold")}: spans too short for {g}.");
         }
         fixed (T* inputStart = input, columnsStart = columns)
         {
@@ -213,24 +164,38 @@ public static class Window
             {
                 for (int ky = 0; ky < g.KernelHeight; ky++)
                 {
+                    // Output rows whose input row oy - P + ky lies inside the image.
                     int oyFirst = Math.Clamp(g.Padding - ky, 0, oh), oyLast = Math.Clamp(g.Height + g.Padding - ky, oyFirst, oh);
                     for (int kx = 0; kx < g.KernelWidth; kx++, row++)
                     {
                         (int first, int last) = ValidRange(ow, width, kx - g.Padding);
                         int shift = kx - g.Padding;
-                        T* srcRow = columnsStart + ((long)row * g.Columns);
+                        uint copyBytes = (uint)((last - first) * sizeof(T));
+                        T* columnRow = columnsStart + ((long)row * g.Columns);
                         for (int n = 0; n < g.Batch; n++)
                         {
-                            T* src = srcRow + (n * outPlane);
+                            T* cols = columnRow + (n * outPlane);
                             T* image = inputStart + ((long)((n * g.Channels) + c) * plane);
+                            if (!fold)
+                            {
+                                new Span<T>(cols, oyFirst * ow).Clear();
+                                new Span<T>(cols + (oyLast * ow), (oh - oyLast) * ow).Clear();
+                            }
                             for (int oy = oyFirst; oy < oyLast; oy++)
                             {
-                                T* s = src + (oy * ow);
-                                T* d = image + ((oy - g.Padding + ky) * width) + shift;
-                                for (int ox = first; ox < last; ox++)
+                                T* outRow = cols + (oy * ow);
+                                T* inRow = image + ((oy - g.Padding + ky) * width) + shift;
+                                if (fold)
                                 {
-                                    d[ox] += s[ox];
+                                    for (int ox = first; ox < last; ox++)
+                                    {
+                                        inRow[ox] += outRow[ox];
+                                    }
+                                    continue;
                                 }
+                                new Span<T>(outRow, first).Clear();
+                                Unsafe.CopyBlockUnaligned(outRow + first, inRow + first, copyBytes);
+                                new Span<T>(outRow + last, ow - last).Clear();
                             }
                         }
                     }
