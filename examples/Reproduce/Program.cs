@@ -55,8 +55,18 @@ static int Sinusoid(string algorithm, int iterations, ulong seed)
         OutputDirectory = dir, CheckpointInterval = 1000, Resume = true,
     }, new ConsoleProgress(Math.Max(1, iterations / 20)));
     Console.WriteLine($"sinusoid {learner.Algorithm}: {iterations} meta-iterations, meta-batch 25, K=10, seed {seed}; config {learner.ConfigJson}");
-    TrainingSummary summary = trainer.Run();
-    Console.WriteLine($"trained {summary.Step} steps in {summary.Elapsed.TotalMinutes:F1} min (resumed from {summary.ResumedFrom})");
+    try
+    {
+        TrainingSummary summary = trainer.Run();
+        Console.WriteLine($"trained {summary.Step} steps in {summary.Elapsed.TotalMinutes:F1} min (resumed from {summary.ResumedFrom})");
+    }
+    catch (TrainingDivergedException e)
+    {
+        // Test what training produced before it diverged: the best validated checkpoint.
+        Checkpoint best = Checkpoint.Load(Path.Combine(dir, MetaTrainer.BestCheckpoint));
+        learner.Parameters = learner.Parameters.Map((n, _) => best.Model[n].Detach().SetRequiresGrad());
+        Console.WriteLine($"{e.Message}\ntesting the best checkpoint instead (step {best.Metadata.Step})");
+    }
 
     var curve = new List<string> { "shots,inner_steps,mse,ci95" };
     foreach (int k in new[] { 5, 10 })
