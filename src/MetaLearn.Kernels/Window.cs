@@ -147,7 +147,7 @@ public static class Window
     /// Unfold (or, with <paramref name="fold"/>, fold onto a cleared input) for stride 1, where every column-matrix row
     /// of one image is the input plane shifted by <c>(ky - P, kx - P)</c>: the valid rows and columns are worked out
     /// once per row of the column matrix, and each output row is one block copy between at most <c>P</c> zeros on
-    /// either side (fold: one add loop, in the general loop's order). The rows are short (3 to 28 elements in the
+    /// either side (fold: one vectorised add per row, in the general loop's order). The rows are short (3 to 28 elements in the
     /// convnets), so the per-row bookkeeping the general loops repeat would otherwise cost as much as the copies.
     /// </summary>
     private static unsafe void StrideOne<T>(Span<T> input, Span<T> columns, WindowGeometry g, bool fold) where T : unmanaged, IFloatingPointIeee754<T>
@@ -187,10 +187,8 @@ public static class Window
                                 T* inRow = image + ((oy - g.Padding + ky) * width) + shift;
                                 if (fold)
                                 {
-                                    for (int ox = first; ox < last; ox++)
-                                    {
-                                        inRow[ox] += outRow[ox];
-                                    }
+                                    var target = new Span<T>(inRow + first, last - first);
+                                    System.Numerics.Tensors.TensorPrimitives.Add(target, new ReadOnlySpan<T>(outRow + first, last - first), target);
                                     continue;
                                 }
                                 new Span<T>(outRow, first).Clear();
