@@ -10,6 +10,7 @@ internal static class MetaLearnCommand
     public static RootCommand Create(CancellationToken? interrupt = null) => new("metalearn: meta-learning for .NET — train, evaluate, classify, report, benchmark.")
     {
         HelpName = "metalearn", // the same name in help however it is launched (dotnet run, dotnet tool, tests)
+        Options = { new Option<bool>(VerboseName) { Recursive = true, Description = "On an unexpected error, print the full exception with its stack trace." } },
         Subcommands =
         {
             TrainCommand.Create(interrupt), EvalCommand.Create(), ClassifyCommand.Create(), ReportCommand.Create(),
@@ -17,12 +18,31 @@ internal static class MetaLearnCommand
         },
     };
 
+    /// <summary>Every command takes it: an unexpected error then prints its stack trace, not just one line.</summary>
+    private const string VerboseName = "--verbose";
+
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers (tests pass their own).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken? interrupt = null)
     {
         ParseResult parse = Create(interrupt).Parse(args);
-        // No process-termination timeout: train handles Ctrl-C itself so it can finish the step and write a checkpoint.
-        int exit = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
-        return parse.Errors.Count > 0 ? 2 : exit; // unknown or malformed flags are usage errors (exit 2), as for bad values
+        try
+        {
+            // No process-termination timeout: train handles Ctrl-C itself so it can finish the step and write a checkpoint.
+            int exit = parse.Invoke(new InvocationConfiguration
+            {
+                Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false,
+            });
+            return parse.Errors.Count > 0 ? 2 : exit; // unknown or malformed flags are usage errors (exit 2), as for bad values
+        }
+        catch (Exception e)
+        {
+            error.WriteLine(Unexpected(e, parse.GetValue<bool>(VerboseName)));
+            return 1;
+        }
     }
+
+    /// <summary>An error no command anticipated: one line naming it, or with <c>--verbose</c> the whole exception.</summary>
+    internal static string Unexpected(Exception e, bool verbose) => verbose
+        ? $"metalearn: unexpected error: {e}"
+        : $"metalearn: unexpected error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (rerun with --verbose for the stack trace)";
 }

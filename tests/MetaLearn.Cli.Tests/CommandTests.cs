@@ -80,4 +80,29 @@ public class CommandTests
         Assert.True(File.Exists(Path.Combine(dir, "images_background_small1.zip")));
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public void ADamagedRunDirectoryIsAOneLineErrorAndUnexpectedErrorsHideTheStackUnlessVerbose()
+    {
+        string dir = Directory.CreateTempSubdirectory("metalearn-bad-run").FullName;
+        File.WriteAllText(Path.Combine(dir, "metrics.jsonl"), "{not json\n");
+        (int exit, _, string error) = CliRunner.Run("report", dir);
+        Assert.Equal(1, exit);
+        Assert.Contains("metrics.jsonl line 1 is not valid JSON", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Directory.Delete(dir, recursive: true);
+
+        Exception thrown;
+        try
+        {
+            throw new InvalidCastException("something nobody expected");
+        }
+        catch (InvalidCastException e)
+        {
+            thrown = e;
+        }
+        string brief = MetaLearnCommand.Unexpected(thrown, verbose: false), full = MetaLearnCommand.Unexpected(thrown, verbose: true);
+        Assert.Equal("metalearn: unexpected error: InvalidCastException: something nobody expected (rerun with --verbose for the stack trace)", brief);
+        Assert.Contains("   at ", full);
+    }
 }

@@ -31,7 +31,17 @@ internal static class ReportCommand
                 return 2;
             }
             string target = parse.GetValue(output) ?? Path.Combine(dir, "report.html");
-            File.WriteAllText(target, Render(dir));
+            string html;
+            try
+            {
+                html = Render(dir);
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                stderr.WriteLine($"report: a file of '{dir}' is damaged ({e.Message.ReplaceLineEndings(" ")}); check {MetaTrainer.MetricsFile} and final_eval.json, or rerun the training.");
+                return 1;
+            }
+            File.WriteAllText(target, html);
             stdout.WriteLine($"wrote {target}");
             return 0;
         });
@@ -46,13 +56,15 @@ internal static class ReportCommand
         var points = new List<Point>();
         string metric = "validation";
         double offset = 0, previous = 0;
+        int metricsLine = 0;
         foreach (string line in File.ReadLines(Path.Combine(dir, MetaTrainer.MetricsFile)))
         {
+            metricsLine++;
             if (line.Length == 0)
             {
                 continue;
             }
-            using JsonDocument doc = JsonDocument.Parse(line);
+            using JsonDocument doc = ParseLine(line, metricsLine);
             JsonElement e = doc.RootElement;
             double seconds = e.GetProperty("elapsed_s").GetDouble();
             if (seconds < previous)
@@ -114,4 +126,16 @@ internal static class ReportCommand
 
     private static string Chart(string title, string xLabel, IEnumerable<(double X, double Y)> data)
         => SvgChart.Render(title, xLabel, new Series(title, [.. data], "#1f77b4"));
+
+    private static JsonDocument ParseLine(string line, int number)
+    {
+        try
+        {
+            return JsonDocument.Parse(line);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{MetaTrainer.MetricsFile} line {number} is not valid JSON: {e.Message}", e);
+        }
+    }
 }
