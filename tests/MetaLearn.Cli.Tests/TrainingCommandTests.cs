@@ -227,6 +227,15 @@ public class TrainingCommandTests
             Assert.InRange(result.RootElement.GetProperty("mean").GetDouble(), 0, 1);
         }
 
+        // An undecodable query image is named in a one-line error.
+        string broken = Path.Combine(dir, "query", "broken.png");
+        File.WriteAllText(broken, "not a png");
+        (exit, _, error) = CliRunner.Run("classify", "--checkpoint", Path.Combine(run, "last.safetensors"),
+            "--support", Path.Combine(dir, "support"), "--query", broken);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("broken.png", error);
+        Assert.Single(error.Trim().Split('\n'));
+
         // A support folder with one class is refused with a usage error.
         Directory.Delete(Path.Combine(dir, "support", "character02"), recursive: true);
         Directory.Delete(Path.Combine(dir, "support", "character03"), recursive: true);
@@ -234,6 +243,37 @@ public class TrainingCommandTests
             "--support", Path.Combine(dir, "support"), "--query", Path.Combine(dir, "query"));
         Assert.Equal(2, exit);
         Assert.Contains("at least two classes", error);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void MissingCorruptAndMismatchedCheckpointsAreOneLineErrorsNamingTheFile()
+    {
+        string dir = TempDir();
+        string run = Path.Combine(dir, "run");
+        (int exit, _, string error) = CliRunner.Run("train", "--steps", "2", "--set", "validation_interval=0", "--set", "test_episodes=0", "--out", run);
+        Assert.True(exit == 0, error);
+
+        string missing = Path.Combine(run, "nothere.safetensors");
+        (exit, _, error) = CliRunner.Run("eval", "--checkpoint", missing);
+        Assert.Equal((2, 1), (exit, error.Trim().Split('\n').Length));
+        Assert.Contains($"checkpoint '{missing}' does not exist", error);
+
+        string corrupt = Path.Combine(run, "corrupt.safetensors");
+        File.WriteAllBytes(corrupt, File.ReadAllBytes(Path.Combine(run, "last.safetensors"))[..100]);
+        File.Copy(Path.Combine(run, "last.json"), Path.Combine(run, "corrupt.json"));
+        (exit, _, error) = CliRunner.Run("eval", "--checkpoint", corrupt);
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"cannot read checkpoint '{corrupt}'", error);
+        Assert.Contains("truncated", error);
+
+        string config = Path.Combine(run, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"hidden\": 40", "\"hidden\": 20"));
+        (exit, _, error) = CliRunner.Run("eval", "--checkpoint", Path.Combine(run, "last.safetensors"));
+        Assert.NotEqual(0, exit);
+        Assert.Contains("mlp(1-40-40-1)", error);
+        Assert.Contains("config.json describes", error);
+        Assert.DoesNotContain("   at ", error);
         Directory.Delete(dir, recursive: true);
     }
 
