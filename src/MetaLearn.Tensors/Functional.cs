@@ -53,7 +53,7 @@ public static class Functional
     {
         WindowGeometry g = PoolGeometry("max_pool2d", x, kernelSize, stride ?? kernelSize, 0);
         int planes = g.Batch, outPlane = g.OutHeight * g.OutWidth;
-        var index = new int[planes * outPlane];
+        int[] index = GC.AllocateUninitializedArray<int>(planes * outPlane); // every entry is written by the kernel
         Tensor source = x.Reshape(planes, g.Height * g.Width);
         if (kernelSize == 2 && g.Stride == 2)
         {
