@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace MetaLearn.Kernels;
 
@@ -42,8 +41,7 @@ public static class Window
     {
         if (g.Stride == 1)
         {
-            // Unfold only reads the input; the shared stride-1 routine takes both as writable spans.
-            StrideOne(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(input), input.Length), columns, g, fold: false);
+            StrideOne(input, columns, g, fold: false);
             return;
         }
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow;
@@ -96,7 +94,7 @@ public static class Window
         input[..g.InputSize].Clear();
         if (g.Stride == 1)
         {
-            StrideOne(input, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(columns), columns.Length), g, fold: true);
+            StrideOne(columns, input, g, fold: true);
             return;
         }
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow;
@@ -150,15 +148,21 @@ public static class Window
     /// either side (fold: one vectorised add per row, in the general loop's order). The rows are short (3 to 28 elements in the
     /// convnets), so the per-row bookkeeping the general loops repeat would otherwise cost as much as the copies.
     /// </summary>
-    private static unsafe void StrideOne<T>(Span<T> input, Span<T> columns, WindowGeometry g, bool fold) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="source">The input for unfold, the column matrix for fold: only read.</param>
+    /// <param name="target">The column matrix for unfold, the (cleared) input for fold: written.</param>
+    /// <param name="g">The window geometry of the whole batch.</param>
+    /// <param name="fold">False to unfold the input into columns, true to add the columns back onto the input.</param>
+    private static unsafe void StrideOne<T>(ReadOnlySpan<T> source, Span<T> target, WindowGeometry g, bool fold) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.Height * g.Width, outPlane = oh * ow, width = g.Width;
-        if (input.Length < g.InputSize || columns.Length < (long)g.Rows * g.Columns)
+        long columnsLength = (long)g.Rows * g.Columns;
+        if ((fold ? target.Length : source.Length) < g.InputSize || (fold ? source.Length : target.Length) < columnsLength)
         {
             throw new ArgumentException($"{(fold ? "Fold" : "Unfold")}: spans too short for {g}.");
         }
-        fixed (T* inputStart = input, columnsStart = columns)
+        fixed (T* sourceStart = source, targetStart = target)
         {
+            T* inputStart = fold ? targetStart : sourceStart, columnsStart = fold ? sourceStart : targetStart;
             int row = 0;
             for (int c = 0; c < g.Channels; c++)
             {
@@ -187,8 +191,8 @@ public static class Window
                                 T* inRow = image + ((oy - g.Padding + ky) * width) + shift;
                                 if (fold)
                                 {
-                                    var target = new Span<T>(inRow + first, last - first);
-                                    System.Numerics.Tensors.TensorPrimitives.Add(target, new ReadOnlySpan<T>(outRow + first, last - first), target);
+                                    var sum = new Span<T>(inRow + first, last - first);
+                                    System.Numerics.Tensors.TensorPrimitives.Add(sum, new ReadOnlySpan<T>(outRow + first, last - first), sum);
                                     continue;
                                 }
                                 new Span<T>(outRow, first).Clear();

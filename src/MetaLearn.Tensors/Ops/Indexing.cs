@@ -24,7 +24,7 @@ internal sealed class Gather(Tensor x, int dim, int[] index) : Function(x)
         {
             Layout.Gather<double>(x.Span<double>(), outer, n, inner, index, m, y.Span<double>());
         }
-        return Graph.Record(y, "gather", Graph.Needs(x) ? new Gather(x, dim, index) : null);
+        return Computed(x, dim, index, y);
     }
 
     /// <summary>
