@@ -28,6 +28,12 @@ public sealed record ReptileOptions : LearnerOptions
     /// <summary>Inner steps when adapting to a new task (the paper: 50 on Omniglot).</summary>
     public int TestInnerSteps { get; init; } = 10;
 
+    /// <summary>
+    /// Support rows per inner step (the paper: 10 on Omniglot, so 5 steps make one pass over 5-way 10-shot); 0, or a
+    /// value at least the support size, uses the whole support set every step.
+    /// </summary>
+    public int InnerBatchSize { get; init; }
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -35,6 +41,10 @@ public sealed record ReptileOptions : LearnerOptions
         RequirePositive(nameof(InnerLearningRate), InnerLearningRate);
         RequireSteps(nameof(TrainInnerSteps), TrainInnerSteps);
         RequireSteps(nameof(TestInnerSteps), TestInnerSteps);
+        if (InnerBatchSize < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InnerBatchSize), $"ReptileOptions: InnerBatchSize must be >= 0 (0: the whole support set); got {InnerBatchSize}.");
+        }
         if (!(InnerAdamBeta2 is >= 0 and < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(InnerAdamBeta2), $"ReptileOptions: InnerAdamBeta2 must be in [0, 1); got {InnerAdamBeta2}.");

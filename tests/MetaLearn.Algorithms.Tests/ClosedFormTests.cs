@@ -114,6 +114,47 @@ public class ClosedFormTests
     }
 
     [Fact]
+    public void ReptileInnerBatchesCycleThroughTheSupportRows()
+    {
+        // Support rows x = 0.5, -1, 2 in windows of 2: step 0 sees (0.5, -1), step 1 (2, 0.5), step 2 (-1, 2), ...
+        const double W = 0.25, Beta = 0.05, Slope = 1.5;
+        const int K = 4;
+        double w = W;
+        for (int s = 0; s < K; s++)
+        {
+            double[] batch = [Support[(2 * s) % 3], Support[(2 * s + 1) % 3]];
+            w -= Beta * G(w, batch, Slope);
+        }
+
+        var options = new ReptileOptions { InnerLearningRate = Beta, TrainInnerSteps = K, InnerBatchSize = 2, MaxDegreeOfParallelism = 1 };
+        double pseudo = new Reptile(TestData.Scalar(W), options).MetaStep([TestData.Line(Slope, Support, Query)]).Gradient["weight"].Item();
+        Assert.Equal(W - w, pseudo, 12);
+
+        // A batch as large as the support set is the whole set.
+        double whole = new Reptile(TestData.Scalar(W), options with { InnerBatchSize = 0 }).MetaStep([TestData.Line(Slope, Support, Query)]).Gradient["weight"].Item();
+        double same = new Reptile(TestData.Scalar(W), options with { InnerBatchSize = 3 }).MetaStep([TestData.Line(Slope, Support, Query)]).Gradient["weight"].Item();
+        Assert.Equal(whole, same, 15);
+        Assert.NotEqual(whole, pseudo, 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Reptile(TestData.Scalar(W), options with { InnerBatchSize = -1 }));
+    }
+
+    [Fact]
+    public void ReptileClassificationBatchesTakeEveryClassShotByShot()
+    {
+        // 3 ways x 2 shots, rows grouped by label: labels 0 0 1 1 2 2. Shot-major order: rows 0 2 4 1 3 5.
+        var support = new SupportSet(Tensor.FromArray(new double[] { 0, 1, 2, 3, 4, 5 }, 6, 1), [0, 0, 1, 1, 2, 2], null, 3);
+        int[] order = Reptile.InnerBatchOrder(support, 3)!;
+        Assert.Equal([0, 2, 4, 1, 3, 5], order);
+        SupportSet second = Reptile.InnerBatch(support, order, 3, 1);
+        Assert.Equal([1.0, 3, 5], second.Inputs.ToDoubleArray());
+        Assert.Equal([0, 1, 2], second.Labels!);
+        SupportSet wrapped = Reptile.InnerBatch(support, order, 4, 1); // rows 4..7 of the order, wrapping round
+        Assert.Equal([3.0, 5, 0, 2], wrapped.Inputs.ToDoubleArray());
+        Assert.Null(Reptile.InnerBatchOrder(support, 6));
+        Assert.Null(Reptile.InnerBatchOrder(support, 0));
+    }
+
+    [Fact]
     public void ReptileWithAdamUsesNoMomentum()
     {
         // With beta1 = 0 Adam's first step is lr * g / (|g| + eps) = lr * sign(g) per element.

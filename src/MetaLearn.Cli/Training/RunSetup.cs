@@ -63,6 +63,7 @@ internal sealed class RunSetup : IDisposable
             {
                 InnerOptimizer = c["inner_optimizer"] == "adam" ? ReptileInnerOptimizer.Adam : ReptileInnerOptimizer.Sgd,
                 InnerLearningRate = c.Double("inner_lr"), TrainInnerSteps = c.Int("inner_steps"), TestInnerSteps = c.Int("test_inner_steps"),
+                InnerBatchSize = c.Int("inner_batch"),
             }),
             "protonet" => new ProtoNet(model, new ProtoNetOptions()),
             _ => throw new UsageException($"unknown algorithm '{algorithm}'."),

@@ -30,6 +30,7 @@ internal sealed class TrainConfig
         new("inner_steps", ConfigKind.Integer, "inner steps while meta-training", 1),
         new("test_inner_steps", ConfigKind.Integer, "inner steps when adapting to a new task", 1),
         new("inner_optimizer", ConfigKind.Choice, "Reptile's inner optimizer", Choices: ["sgd", "adam"]),
+        new("inner_batch", ConfigKind.Integer, "Reptile's support rows per inner step (0: the whole support set)", 0),
         new("meta_step", ConfigKind.Number, "Reptile's meta step size at the start", 0),
         new("meta_step_final", ConfigKind.Number, "Reptile's meta step size at the end (linear annealing)", 0),
         new("ways", ConfigKind.Integer, "classes per validation/test task (classification)", 2),
@@ -50,7 +51,7 @@ internal sealed class TrainConfig
     private static readonly Dictionary<string, string> s_sinusoid = new()
     {
         ["task"] = "sinusoid", ["steps"] = "70000", ["meta_batch"] = "25", ["seed"] = "1", ["outer_lr"] = "0.001", ["lr_halve_every"] = "0",
-        ["inner_lr"] = "0.01", ["inner_steps"] = "1", ["test_inner_steps"] = "10", ["inner_optimizer"] = "sgd", ["meta_step"] = "1", ["meta_step_final"] = "0",
+        ["inner_lr"] = "0.01", ["inner_steps"] = "1", ["test_inner_steps"] = "10", ["inner_optimizer"] = "sgd", ["inner_batch"] = "0", ["meta_step"] = "1", ["meta_step_final"] = "0",
         ["ways"] = "2", ["train_ways"] = "2", ["shots"] = "10", ["train_shots"] = "10", ["queries"] = "10", ["test_queries"] = "100",
         ["split"] = "vinyals", ["data"] = "", ["hidden"] = "40",
         ["validation_interval"] = "1000", ["validation_episodes"] = "100", ["checkpoint_interval"] = "1000", ["test_episodes"] = "1000",
@@ -59,7 +60,7 @@ internal sealed class TrainConfig
     private static readonly Dictionary<string, string> s_omniglot = new()
     {
         ["task"] = "omniglot", ["steps"] = "60000", ["meta_batch"] = "32", ["seed"] = "1", ["outer_lr"] = "0.001", ["lr_halve_every"] = "0",
-        ["inner_lr"] = "0.4", ["inner_steps"] = "1", ["test_inner_steps"] = "3", ["inner_optimizer"] = "sgd", ["meta_step"] = "1", ["meta_step_final"] = "0",
+        ["inner_lr"] = "0.4", ["inner_steps"] = "1", ["test_inner_steps"] = "3", ["inner_optimizer"] = "sgd", ["inner_batch"] = "0", ["meta_step"] = "1", ["meta_step_final"] = "0",
         ["ways"] = "5", ["train_ways"] = "5", ["shots"] = "1", ["train_shots"] = "1", ["queries"] = "1", ["test_queries"] = "15",
         ["split"] = "vinyals", ["data"] = "", ["hidden"] = "64",
         ["validation_interval"] = "500", ["validation_episodes"] = "100", ["checkpoint_interval"] = "500", ["test_episodes"] = "1000",
@@ -71,7 +72,7 @@ internal sealed class TrainConfig
     /// paper's 70,000 steps so a first run takes about a minute (<c>--steps 70000</c> for the paper's budget).
     /// Omniglot: MAML (alpha 0.4, 1 step, 3 at test, meta-batch 32, strided convnet; 20-way: alpha 0.1, 5 steps, meta-batch 16), Snell et al. 2017 (60-way training
     /// episodes, 5 queries, Adam 1e-3 halved every 2,000 episodes, max-pool convnet), Nichol et al. 2018 (inner Adam 1e-3
-    /// with beta1 = 0, 5 inner steps, 10 train shots, meta-batch 5, meta step 1 annealed to 0, 50 steps at test).
+    /// with beta1 = 0, 5 inner steps of 10 rows, 10 train shots, meta-batch 5, meta step 1 annealed to 0, 50 steps at test).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, (string Description, Dictionary<string, string> Values)> Presets =
         new Dictionary<string, (string, Dictionary<string, string>)>
@@ -94,7 +95,7 @@ internal sealed class TrainConfig
             ["protonet-omniglot-5w5s"] = ("Prototypical networks, Omniglot 5-way 5-shot test, 60-way 5-shot training episodes (Snell et al. 2017)",
                 With(ProtoNet(5), ("shots", "5"), ("train_shots", "5"))),
             ["reptile-omniglot-5w1s"] = ("Reptile, Omniglot 5-way 1-shot (Nichol et al. 2018)",
-                With(s_omniglot, ("algorithm", "reptile"), ("inner_optimizer", "adam"), ("inner_lr", "0.001"), ("inner_steps", "5"), ("test_inner_steps", "50"),
+                With(s_omniglot, ("algorithm", "reptile"), ("inner_optimizer", "adam"), ("inner_lr", "0.001"), ("inner_steps", "5"), ("inner_batch", "10"), ("test_inner_steps", "50"),
                     ("train_shots", "10"), ("meta_batch", "5"), ("steps", "100000"), ("meta_step", "1"), ("meta_step_final", "0"))),
         };
 
