@@ -127,4 +127,110 @@ public static class Normalization
             }
         }
     }
+
+    /// <summary>
+    /// The backward of the input gradient of <see cref="BatchNormBackward{T}"/>, for second-order methods. With
+    /// <c>dx = w * r * (g - mean(g) - xhat * mean(g * xhat))</c> (per channel, <c>r = 1 / sqrt(var + eps)</c>,
+    /// <c>xhat = (x - mean) * r</c>, means over the M = N*S values) and <paramref name="a"/> the gradient with respect
+    /// to <c>dx</c>, effectively computes, with <c>m1 = mean(g * xhat)</c>, <c>m2 = mean(a * xhat)</c> and
+    /// <c>cov = mean(a * g) - mean(a) * mean(g)</c>:
+    /// <c>gx = w * r^2 * ((3 * m1 * m2 - cov) * xhat - m2 * (g - mean(g)) - m1 * (a - mean(a)))</c>,
+    /// <c>gg = w * r * (a - mean(a) - xhat * m2)</c> and <c>gw = M * r * (cov - m1 * m2)</c>.
+    /// Two passes per channel: the five sums, then gx and gg. An empty output span is skipped.
+    /// </summary>
+    public static void BatchNormDoubleBackward<T>(
+        ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> a, int batch, int channels, int spatial, ReadOnlySpan<T> weight,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> gx, Span<T> gg, Span<T> gw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        unsafe
+        {
+            fixed (T* px = x, pg = g, pa = a, pw = weight, pm = mean, pv = variance, pgx = gx, pgg = gg, pgw = gw)
+            {
+                T* xp = px, gp = pg, ap = pa, wp = pw, mp = pm, vp = pv, gxp = pgx, ggp = pgg, gwp = pgw;
+                int xl = x.Length, wl = weight.Length, ml = mean.Length, gxl = gx.Length, ggl = gg.Length, gwl = gw.Length;
+                KernelParallelism.ForRanges(channels, 3L * x.Length, (c0, c1) => DoubleBackwardChannels(
+                    new ReadOnlySpan<T>(xp, xl), new ReadOnlySpan<T>(gp, xl), new ReadOnlySpan<T>(ap, xl), batch, channels, spatial,
+                    new ReadOnlySpan<T>(wp, wl), new ReadOnlySpan<T>(mp, ml), new ReadOnlySpan<T>(vp, ml), eps,
+                    new Span<T>(gxp, gxl), new Span<T>(ggp, ggl), new Span<T>(gwp, gwl), c0, c1));
+            }
+        }
+    }
+
+    private static void DoubleBackwardChannels<T>(
+        ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> a, int batch, int channels, int spatial, ReadOnlySpan<T> weight,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> gx, Span<T> gg, Span<T> gw, int c0, int c1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(batch * spatial);
+        T three = T.CreateTruncating(3);
+        for (int c = c0; c < c1; c++)
+        {
+            T mu = mean[c], r = T.One / T.Sqrt(variance[c] + eps), w = weight[c];
+            T sumG = T.Zero, sumA = T.Zero, sumGX = T.Zero, sumAX = T.Zero, sumAG = T.Zero;
+            for (int n = 0; n < batch; n++)
+            {
+                int offset = (n * channels + c) * spatial;
+                RowOps.CentredMoments(x.Slice(offset, spatial), mu, g.Slice(offset, spatial), a.Slice(offset, spatial),
+                    ref sumG, ref sumA, ref sumGX, ref sumAX, ref sumAG);
+            }
+            T meanG = sumG / count, meanA = sumA / count;
+            T m1 = r * sumGX / count, m2 = r * sumAX / count;
+            T cov = sumAG / count - meanA * meanG;
+            if (!gw.IsEmpty)
+            {
+                gw[c] = count * r * (cov - m1 * m2);
+            }
+            // In terms of the centred xc = x - mean:
+            // gx = w r^3 (3 m1 m2 - cov) xc - w r^2 m2 g - w r^2 m1 a + w r^2 (m2 mean(g) + m1 mean(a)),
+            // gg = w r a - w r^2 m2 xc - w r mean(a).
+            T wr = w * r, wr2 = wr * r;
+            T xCoefficient = wr2 * r * (three * m1 * m2 - cov), gCoefficient = -wr2 * m2, aCoefficient = -wr2 * m1;
+            T gxShift = wr2 * (m2 * meanG + m1 * meanA);
+            for (int n = 0; n < batch; n++)
+            {
+                int offset = (n * channels + c) * spatial;
+                if (!gx.IsEmpty)
+                {
+                    RowOps.CentredCombination(x.Slice(offset, spatial), mu, xCoefficient, g.Slice(offset, spatial), gCoefficient,
+                        a.Slice(offset, spatial), aCoefficient, gxShift, gx.Slice(offset, spatial));
+                }
+                if (!gg.IsEmpty)
+                {
+                    RowOps.LinearCombination(a.Slice(offset, spatial), wr, x.Slice(offset, spatial), gCoefficient, gCoefficient * -mu - wr * meanA,
+                        gg.Slice(offset, spatial));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backward of the weight gradient <c>dw = sum(g * xhat)</c> of <see cref="BatchNormBackward{T}"/>: with
+    /// <paramref name="b"/> the gradient with respect to <c>dw</c> (one value per channel), effectively computes
+    /// <c>gx = b * r * (g - mean(g) - xhat * mean(g * xhat))</c> (the input gradient of a batch norm with weight
+    /// <c>b</c>) and <c>gg = b * xhat</c>. An empty output span is skipped.
+    /// </summary>
+    public static void BatchNormWeightGradBackward<T>(
+        ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> b, int batch, int channels, int spatial,
+        ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> gx, Span<T> gg)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!gx.IsEmpty)
+        {
+            BatchNormBackward(x, g, batch, channels, spatial, b, mean, variance, eps, gx, default, default);
+        }
+        if (gg.IsEmpty)
+        {
+            return;
+        }
+        for (int c = 0; c < channels; c++)
+        {
+            T scale = b[c] / T.Sqrt(variance[c] + eps);
+            for (int n = 0; n < batch; n++)
+            {
+                int offset = (n * channels + c) * spatial;
+                RowOps.Affine(x.Slice(offset, spatial), scale, -mean[c] * scale, gg.Slice(offset, spatial));
+            }
+        }
+    }
 }

@@ -95,4 +95,73 @@ internal static class RowOps
             d[i] = a * u[i] + b * v[i] + c;
         }
     }
+
+    /// <summary>
+    /// Adds to the running sums, with <c>xc = x[i] - mean</c>: <c>sum(g)</c>, <c>sum(a)</c>, <c>sum(g * xc)</c>,
+    /// <c>sum(a * xc)</c> and <c>sum(a * g)</c>, in one pass.
+    /// </summary>
+    public static void CentredMoments<T>(
+        ReadOnlySpan<T> x, T mean, ReadOnlySpan<T> g, ReadOnlySpan<T> a, ref T sumG, ref T sumA, ref T sumGX, ref T sumAX, ref T sumAG)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        T sg = T.Zero, sa = T.Zero, sgx = T.Zero, sax = T.Zero, sag = T.Zero;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        {
+            var m = new Vector<T>(mean);
+            Vector<T> vg = Vector<T>.Zero, va = Vector<T>.Zero, vgx = Vector<T>.Zero, vax = Vector<T>.Zero, vag = Vector<T>.Zero;
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> xc = new Vector<T>(x.Slice(i)) - m, gv = new Vector<T>(g.Slice(i)), av = new Vector<T>(a.Slice(i));
+                vg += gv;
+                va += av;
+                vgx += gv * xc;
+                vax += av * xc;
+                vag += av * gv;
+            }
+            sg = Vector.Sum(vg);
+            sa = Vector.Sum(va);
+            sgx = Vector.Sum(vgx);
+            sax = Vector.Sum(vax);
+            sag = Vector.Sum(vag);
+        }
+        for (; i < x.Length; i++)
+        {
+            T xc = x[i] - mean;
+            sg += g[i];
+            sa += a[i];
+            sgx += g[i] * xc;
+            sax += a[i] * xc;
+            sag += a[i] * g[i];
+        }
+        sumG += sg;
+        sumA += sa;
+        sumGX += sgx;
+        sumAX += sax;
+        sumAG += sag;
+    }
+
+    /// <summary>Effectively computes <c>d[i] = p * (x[i] - mean) + q * u[i] + s * v[i] + shift</c>.</summary>
+    public static void CentredCombination<T>(
+        ReadOnlySpan<T> x, T mean, T p, ReadOnlySpan<T> u, T q, ReadOnlySpan<T> v, T s, T shift, Span<T> d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        {
+            var m = new Vector<T>(mean);
+            var pv = new Vector<T>(p);
+            var qv = new Vector<T>(q);
+            var sv = new Vector<T>(s);
+            var shiftV = new Vector<T>(shift);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                ((new Vector<T>(x.Slice(i)) - m) * pv + new Vector<T>(u.Slice(i)) * qv + new Vector<T>(v.Slice(i)) * sv + shiftV).CopyTo(d.Slice(i));
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            d[i] = p * (x[i] - mean) + q * u[i] + s * v[i] + shift;
+        }
+    }
 }

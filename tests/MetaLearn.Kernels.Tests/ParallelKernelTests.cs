@@ -25,6 +25,8 @@ public class ParallelKernelTests
             Normalization.BatchNormForward<float>(x, Batch, Channels, Spatial, weight, bias, 1e-5f, y, mean, variance);
             float[] dx = new float[x.Length], dw = new float[Channels], db = new float[Channels];
             Normalization.BatchNormBackward<float>(x, dy, Batch, Channels, Spatial, weight, mean, variance, 1e-5f, dx, dw, db);
+            float[] gx = new float[x.Length], gg = new float[x.Length], gw = new float[Channels];
+            Normalization.BatchNormDoubleBackward<float>(x, dy, y, Batch, Channels, Spatial, weight, mean, variance, 1e-5f, gx, gg, gw);
             int planes = Batch * Channels, outPlane = Spatial / 4;
             float[] pooled = new float[planes * outPlane];
             int[] index = new int[pooled.Length];
@@ -32,7 +34,7 @@ public class ParallelKernelTests
             float[] gathered = new float[pooled.Length], scattered = new float[x.Length];
             Layout.Gather<float>(dx, planes, Spatial, 1, index, outPlane, gathered);
             Layout.ScatterAdd<float>(pooled, planes, outPlane, 1, index, Spatial, scattered);
-            return [y, mean, variance, dx, dw, db, pooled, [.. index.Select(i => (float)i)], gathered, scattered];
+            return [y, mean, variance, dx, dw, db, pooled, [.. index.Select(i => (float)i)], gathered, scattered, gx, gg, gw];
         }
 
         float[][] one = Run(1), two = Run(2);
