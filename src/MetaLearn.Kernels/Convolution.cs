@@ -65,11 +65,14 @@ public static class Convolution
                         // One image: straight into its output. A group: into [O, images * l], then regrouped.
                         Span<T> product = images == 1 && perGroup == 1 ? ys.Slice(n * outChannels * l, outChannels * l)
                             : scratch.Slice(k * wide, outChannels * cols);
-                        for (int o = 0; o < outChannels && !bs.IsEmpty; o++)
+                        if (bs.IsEmpty)
                         {
-                            product.Slice(o * cols, cols).Fill(bs[o]);
+                            Gemm.Multiply<T>(false, false, outChannels, cols, k, ws, columns[..(k * cols)], product);
                         }
-                        Gemm.Multiply<T>(false, false, outChannels, cols, k, ws, columns[..(k * cols)], product, accumulate: !bs.IsEmpty);
+                        else
+                        {
+                            Gemm.MultiplyRowBias<T>(false, false, outChannels, cols, k, ws, columns[..(k * cols)], bs, product);
+                        }
                         if (perGroup > 1)
                         {
                             Regroup<T>(product, ys.Slice(n * outChannels * l, images * outChannels * l), outChannels, images, l);

@@ -20,7 +20,8 @@ public static partial class Gemm
     /// <summary>
     /// The micro-kernel: effectively computes the <c>[TileRowsOf&lt;TV&gt;(), 2 * TS.Count]</c> tile <c>acc = sum_p a[p, :]^T b[p, :]</c> over
     /// <paramref name="kc"/> packed steps, each element by fused multiply-adds in order <c>p = 0, 1, ...</c>, then
-    /// <c>c = acc</c>, or <c>c = c + acc</c> when <paramref name="add"/>. NaN and Inf propagate: nothing is skipped.
+    /// <c>c = acc</c>, or <c>c = c + acc</c> when <paramref name="add"/>, or <c>c = bias[r] + acc</c> in row r when
+    /// <paramref name="bias"/> is not null (and not <paramref name="add"/>). NaN and Inf propagate: nothing is skipped.
     /// </summary>
     /// <param name="kc">Depth of the packed panels.</param>
     /// <param name="a">Packed A micro-panel: for each p, the tile's row values side by side.</param>
@@ -30,8 +31,9 @@ public static partial class Gemm
     /// <param name="c">Top-left of the C tile.</param>
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="add">Add to C instead of overwriting it.</param>
+    /// <param name="bias">The tile rows' biases, added to the product when overwriting C; null for none.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add)
+    private static unsafe void Tile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add, T* bias)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         // The tile height is a JIT-time constant per rung, so the rows-7-and-8 code below vanishes from the 6-row rungs.
@@ -72,27 +74,34 @@ public static partial class Gemm
             a += tileRows;
             b += ldb;
         }
-        StoreRow<TS, TV, T>(c00, c01, c, add);
-        StoreRow<TS, TV, T>(c10, c11, c + ldc, add);
-        StoreRow<TS, TV, T>(c20, c21, c + 2 * ldc, add);
-        StoreRow<TS, TV, T>(c30, c31, c + 3 * ldc, add);
-        StoreRow<TS, TV, T>(c40, c41, c + 4 * ldc, add);
-        StoreRow<TS, TV, T>(c50, c51, c + 5 * ldc, add);
+        StoreRow<TS, TV, T>(c00, c01, c, add, bias, 0);
+        StoreRow<TS, TV, T>(c10, c11, c + ldc, add, bias, 1);
+        StoreRow<TS, TV, T>(c20, c21, c + 2 * ldc, add, bias, 2);
+        StoreRow<TS, TV, T>(c30, c31, c + 3 * ldc, add, bias, 3);
+        StoreRow<TS, TV, T>(c40, c41, c + 4 * ldc, add, bias, 4);
+        StoreRow<TS, TV, T>(c50, c51, c + 5 * ldc, add, bias, 5);
         if (tileRows == 8)
         {
-            StoreRow<TS, TV, T>(c60, c61, c + 6 * ldc, add);
-            StoreRow<TS, TV, T>(c70, c71, c + 7 * ldc, add);
+            StoreRow<TS, TV, T>(c60, c61, c + 6 * ldc, add, bias, 6);
+            StoreRow<TS, TV, T>(c70, c71, c + 7 * ldc, add, bias, 7);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreRow<TS, TV, T>(TV v0, TV v1, T* c, bool add)
+    private static unsafe void StoreRow<TS, TV, T>(TV v0, TV v1, T* c, bool add, T* bias, int row)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (add)
         {
             v0 = TS.Add(TS.Load(c), v0);
             v1 = TS.Add(TS.Load(c + TS.Count), v1);
+        }
+        else if (bias != null)
+        {
+            // bias + acc: the same sum, bit for bit, as filling C with the bias and adding the product to it.
+            TV b = TS.Broadcast(bias[row]);
+            v0 = TS.Add(b, v0);
+            v1 = TS.Add(b, v1);
         }
         TS.Store(v0, c);
         TS.Store(v1, c + TS.Count);
@@ -105,12 +114,12 @@ public static partial class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     [SkipLocalsInit] // every slot of the stack tile is written by Tile before it is read
-    private static unsafe void EdgeTile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add, int rows, int columns)
+    private static unsafe void EdgeTile<TS, TV, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool add, T* bias, int rows, int columns)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = 2 * TS.Count;
         T* tile = stackalloc T[MaxTileRows * 2 * 16];
-        Tile<TS, TV, T>(kc, a, b, ldb, tile, width, add: false);
+        Tile<TS, TV, T>(kc, a, b, ldb, tile, width, add: false, bias: null);
         for (int r = 0; r < rows; r++)
         {
             T* source = tile + r * width;
@@ -120,6 +129,13 @@ public static partial class Gemm
                 for (int j = 0; j < columns; j++)
                 {
                     destination[j] += source[j];
+                }
+            }
+            else if (bias != null)
+            {
+                for (int j = 0; j < columns; j++)
+                {
+                    destination[j] = bias[r] + source[j];
                 }
             }
             else

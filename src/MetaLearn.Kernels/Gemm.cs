@@ -52,6 +52,11 @@ public static partial class Gemm
     public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T> => Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate, default);
+
+    private static void Multiply<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate, ReadOnlySpan<T> rowBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m < 0 || n < 0 || k < 0 || a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
@@ -68,7 +73,36 @@ public static partial class Gemm
             : Vector256.IsHardwareAccelerated ? SimdWidth.V256
             : Vector128.IsHardwareAccelerated ? SimdWidth.V128
             : SimdWidth.Scalar;
-        Multiply(width, threads, transposeA, transposeB, m, n, k, a, b, c, accumulate);
+        Multiply(width, threads, transposeA, transposeB, m, n, k, a, b, c, accumulate, rowBias);
+    }
+
+    /// <summary>
+    /// Effectively computes <c>C = op(A) op(B) + rowBias[i]</c> in every row <c>i</c> (a convolution's per-channel bias):
+    /// the bias enters the product's first store instead of a separate pass over C, with the same bits as filling the
+    /// rows of C with their bias and calling <see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, bool)"/>
+    /// with <c>accumulate</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative or a span is shorter than its matrix or <paramref name="m"/>.</exception>
+    public static void MultiplyRowBias<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> rowBias, Span<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rowBias.Length < m)
+        {
+            throw new ArgumentException($"Gemm: the row bias has {rowBias.Length} values for {m} rows.");
+        }
+        if (m == 1 || n == 1 || k == 0 || (long)m * n * k <= TinyProduct)
+        {
+            // Paths without the tiled store: fill, then accumulate.
+            for (int i = 0; i < m; i++)
+            {
+                c.Slice(i * n, n).Fill(rowBias[i]);
+            }
+            Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate: true);
+            return;
+        }
+        Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate: false, rowBias);
     }
 
     /// <summary>A rung of the SIMD ladder; tests force each one.</summary>
@@ -81,10 +115,11 @@ public static partial class Gemm
     }
 
     /// <summary><see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, bool)"/>
-    /// on a chosen rung and thread count, after validation.</summary>
+    /// on a chosen rung and thread count, after validation; <c>rowBias</c> is empty, or (only on the tiled path, and
+    /// without <c>accumulate</c>) a value per row of C added to the product.</summary>
     internal static unsafe void Multiply<T>(
         SimdWidth width, int threads, bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate)
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate, ReadOnlySpan<T> rowBias = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m == 0 || n == 0)
@@ -116,19 +151,19 @@ public static partial class Gemm
             RowVector(transposeB, n, k, a, b, c, accumulate);
             return;
         }
-        Tiled(width, threads, transposeA, transposeB, m, n, k, a, b, c, accumulate);
+        Tiled(width, threads, transposeA, transposeB, m, n, k, a, b, c, accumulate, rowBias);
     }
 
     /// <summary>The packed, blocked path (kept out of line so the small-size dispatch above stays a few instructions).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void Tiled<T>(
         SimdWidth width, int threads, bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate)
+        ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate, ReadOnlySpan<T> rowBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        fixed (T* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c, pbias = rowBias)
         {
-            var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, pb, pc, accumulate);
+            var problem = new Problem<T>(transposeA, transposeB, m, n, k, pa, pb, pc, accumulate, rowBias.IsEmpty ? null : pbias);
             switch (width)
             {
                 case SimdWidth.V512:
@@ -212,12 +247,15 @@ public static partial class Gemm
     }
 
     /// <summary>One validated product, with its operands pinned for the duration of the call.</summary>
-    private readonly unsafe struct Problem<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, T* b, T* c, bool accumulate)
+    private readonly unsafe struct Problem<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, T* b, T* c, bool accumulate, T* rowBias)
         where T : unmanaged
     {
         public readonly bool TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate;
         public readonly int M = m, N = n, K = k;
         public readonly T* A = a, B = b, C = c;
+
+        /// <summary>Per-row values added to the product (<c>[m]</c>), or null.</summary>
+        public readonly T* RowBias = rowBias;
     }
 
     private static unsafe void Run<TS, TV, T>(Problem<T> problem, int threads)
@@ -284,6 +322,7 @@ public static partial class Gemm
             {
                 int kc = Math.Min(depth, k - pc);
                 bool add = problem.Accumulate || pc > 0;
+                T* bias = add ? null : problem.RowBias;
                 if (packB)
                 {
                     PackB<TS, TV, T>(problem.TransposeB, problem.B, n, k, pc, kc, jc, nc, packedB);
@@ -325,11 +364,11 @@ public static partial class Gemm
                             T* cTile = cColumn + (ic + ir) * ldc;
                             if (rowsHere == tileRows && tileColumns == width)
                             {
-                                Tile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add);
+                                Tile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add, bias == null ? null : bias + ic + ir);
                             }
                             else
                             {
-                                EdgeTile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add, rowsHere, tileColumns);
+                                EdgeTile<TS, TV, T>(kc, panelA, panelB, ldb, cTile, ldc, add, bias == null ? null : bias + ic + ir, rowsHere, tileColumns);
                             }
                         }
                     }

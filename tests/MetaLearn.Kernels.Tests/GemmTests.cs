@@ -84,6 +84,60 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(64, 784, 9)]   // a first convolution layer: one depth slice
+    [InlineData(50, 70, 300)]  // two depth slices: the bias enters only the first store
+    [InlineData(13, 35, 20)]   // edge tiles in both directions
+    public void RowBiasInTheStoreEqualsFillingThenAccumulatingOnEveryRung(int m, int n, int k)
+    {
+        var rng = new Random(5);
+        float[] a = Random<float>(rng, m * k), b = Random<float>(rng, k * n), bias = Random<float>(rng, m);
+        foreach (bool ta in new[] { false, true })
+        {
+            foreach (bool tb in new[] { false, true })
+            {
+                foreach (Width width in Widths)
+                {
+                    float[] expected = new float[m * n];
+                    for (int i = 0; i < m; i++)
+                    {
+                        expected.AsSpan(i * n, n).Fill(bias[i]);
+                    }
+                    Gemm.Multiply(width, 1, ta, tb, m, n, k, a, b, expected, accumulate: true);
+                    foreach (int threads in new[] { 1, 2 })
+                    {
+                        float[] c = [.. Enumerable.Repeat(float.NaN, m * n)];
+                        Gemm.Multiply<float>(width, threads, ta, tb, m, n, k, a, b, c, accumulate: false, bias);
+                        Assert.True(expected.AsSpan().SequenceEqual(c), $"{width} threads={threads} ta={ta} tb={tb} differs");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 40, 8)]  // m = 1: the row-vector path
+    [InlineData(40, 1, 8)]  // n = 1
+    [InlineData(2, 8, 8)]   // at most TinyProduct multiply-adds
+    [InlineData(3, 4, 0)]   // no depth: C is the bias
+    [InlineData(64, 196, 576)] // the tiled path, on two threads
+    [InlineData(16, 20, 100)]  // the tiled path, on one
+    public void PublicRowBiasEntryTakesEveryPath(int m, int n, int k)
+    {
+        var rng = new Random(6);
+        double[] a = Random<double>(rng, m * k), b = Random<double>(rng, k * n), bias = Random<double>(rng, m);
+        double[] expected = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            expected.AsSpan(i * n, n).Fill(bias[i]);
+        }
+        Gemm.Multiply<double>(false, false, m, n, k, a, b, expected, accumulate: true);
+        double[] c = [.. Enumerable.Repeat(double.NaN, m * n)];
+        Gemm.MultiplyRowBias<double>(false, false, m, n, k, a, b, bias, c);
+        Assert.Equal(expected, c);
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyRowBias<double>(false, false, m, n, k, a, b, bias[..(m - 1)], c));
+    }
+
+    [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(false, true)]
