@@ -92,17 +92,7 @@ public static partial class Gemm
         {
             throw new ArgumentException($"Gemm: the row bias has {rowBias.Length} values for {m} rows.");
         }
-        if (m == 1 || n == 1 || k == 0 || (long)m * n * k <= TinyProduct)
-        {
-            // Paths without the tiled store: fill, then accumulate.
-            for (int i = 0; i < m; i++)
-            {
-                c.Slice(i * n, n).Fill(rowBias[i]);
-            }
-            Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate: true);
-            return;
-        }
-        Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate: false, rowBias);
+        Multiply(transposeA, transposeB, m, n, k, a, b, c, accumulate: false, rowBias[..m]);
     }
 
     /// <summary>A rung of the SIMD ladder; tests force each one.</summary>
@@ -115,8 +105,8 @@ public static partial class Gemm
     }
 
     /// <summary><see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, bool)"/>
-    /// on a chosen rung and thread count, after validation; <c>rowBias</c> is empty, or (only on the tiled path, and
-    /// without <c>accumulate</c>) a value per row of C added to the product.</summary>
+    /// on a chosen rung and thread count, after validation; <c>rowBias</c> is empty, or (without <c>accumulate</c>) a
+    /// value per row of C added to the product: in the tiled path's first store, elsewhere by filling C first.</summary>
     internal static unsafe void Multiply<T>(
         SimdWidth width, int threads, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate, ReadOnlySpan<T> rowBias = default)
@@ -125,6 +115,16 @@ public static partial class Gemm
         if (m == 0 || n == 0)
         {
             return;
+        }
+        if (!rowBias.IsEmpty && (k == 0 || m == 1 || n == 1 || (long)m * n * k <= TinyProduct))
+        {
+            // Paths without the tiled store: fill, then accumulate (the same bits as the fused store).
+            for (int i = 0; i < m; i++)
+            {
+                c.Slice(i * n, n).Fill(rowBias[i]);
+            }
+            accumulate = true;
+            rowBias = default;
         }
         if (k == 0)
         {

@@ -65,6 +65,7 @@ public static class Normalization
     /// The first-order backward of <see cref="BatchNormForward{T}"/> in one fused pass per channel, with M = N*S:
     /// <c>dbias = sum(dy)</c>, <c>dweight = sum(dy * xhat)</c>,
     /// <c>dx = weight * invstd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat))</c>, where <c>xhat = (x - mean) * invstd</c>.
+    /// An empty output span is skipped; <paramref name="weight"/> is read only for <paramref name="dx"/> and may be empty without it.
     /// </summary>
     public static void BatchNormBackward<T>(
         ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spatial, ReadOnlySpan<T> weight,

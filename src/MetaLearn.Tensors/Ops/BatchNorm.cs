@@ -17,7 +17,7 @@ internal sealed class BatchNormOp(Tensor x, Tensor weight, Tensor bias, double e
     /// <summary>The normalised output and the batch mean and biased variance per channel (constants).</summary>
     public static (Tensor Output, Tensor Mean, Tensor Variance) Apply(Tensor x, Tensor weight, Tensor bias, double eps)
     {
-        int batch = x.Shape[0], channels = x.Shape[1], spatial = x.Count / Math.Max(1, batch * channels);
+        (int batch, int channels, int spatial) = Channels.Sizes(x);
         Tensor y = Tensor.Empty(x.ShapeArray, x.DType);
         Tensor mean = Tensor.Empty([channels], x.DType), variance = Tensor.Empty([channels], x.DType);
         if (x.DType == DType.Float32)
@@ -40,7 +40,7 @@ internal sealed class BatchNormOp(Tensor x, Tensor weight, Tensor bias, double e
     private Tensor?[] FusedBackward(Tensor g, bool[] needs)
     {
         Tensor x = Inputs[0], weight = Inputs[1];
-        int batch = x.Shape[0], channels = x.Shape[1], spatial = x.Count / Math.Max(1, batch * channels);
+        (int batch, int channels, int spatial) = Channels.Sizes(x);
         Tensor? dx = needs[0] ? Tensor.Empty(x.ShapeArray, x.DType) : null;
         Tensor? dw = needs[1] ? Tensor.Empty([channels], x.DType) : null;
         Tensor? db = needs[2] ? Tensor.Empty([channels], x.DType) : null;
@@ -206,15 +206,15 @@ internal sealed class BatchNormWeightGrad(Tensor x, Tensor g, double eps, Tensor
     {
         (int batch, int channels, int spatial) = Channels.Sizes(x);
         Tensor dw = Tensor.Empty([channels], x.DType);
-        Tensor ones = Tensor.Ones([channels], x.DType);
+        // Only dw is asked for, and it does not depend on the weight (which scales dx alone), so none is passed.
         if (x.DType == DType.Float32)
         {
-            Normalization.BatchNormBackward<float>(x.Span<float>(), g.Span<float>(), batch, channels, spatial, ones.Span<float>(), mean.Span<float>(), variance.Span<float>(),
+            Normalization.BatchNormBackward<float>(x.Span<float>(), g.Span<float>(), batch, channels, spatial, default, mean.Span<float>(), variance.Span<float>(),
                 (float)eps, default, dw.Span<float>(), default);
         }
         else
         {
-            Normalization.BatchNormBackward<double>(x.Span<double>(), g.Span<double>(), batch, channels, spatial, ones.Span<double>(), mean.Span<double>(), variance.Span<double>(),
+            Normalization.BatchNormBackward<double>(x.Span<double>(), g.Span<double>(), batch, channels, spatial, default, mean.Span<double>(), variance.Span<double>(),
                 eps, default, dw.Span<double>(), default);
         }
         return Graph.Record(dw, "batch_norm_weight_grad", Graph.Needs(x, g) ? new BatchNormWeightGrad(x, g, eps, mean, variance) : null);
