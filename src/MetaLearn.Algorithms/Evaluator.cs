@@ -123,6 +123,7 @@ public static class Evaluator
                 double[] chunk = TaskParallel.Map(count, options.MaxDegreeOfParallelism, i =>
                 {
                     FewShotTask task = batch[i];
+                    using TensorScope scope = TensorScope.Begin(); // the episode's memory is reused by the next one
                     Tensor output = learner.Adapt(SupportSet.Of(task)).Predict(task.QueryInputs);
                     return TaskObjective.Metric(output, task);
                 });

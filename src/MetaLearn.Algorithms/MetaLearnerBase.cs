@@ -73,7 +73,14 @@ public abstract class MetaLearnerBase : IMetaLearner
             Validate(task);
         }
         ParameterSet parameters = Parameters;
-        TaskOutcome[] outcomes = TaskParallel.Map(batch.Count, BaseOptions.MaxDegreeOfParallelism, i => RunTask(batch[i], parameters));
+        TaskOutcome[] outcomes = TaskParallel.Map(batch.Count, BaseOptions.MaxDegreeOfParallelism, i =>
+        {
+            // A task's graph is dead once its gradient is taken; the next task reuses its memory.
+            using TensorScope scope = TensorScope.Begin();
+            TaskOutcome outcome = RunTask(batch[i], parameters);
+            scope.Keep(outcome.Gradient);
+            return outcome;
+        });
 
         using (Autograd.NoGrad())
         {

@@ -127,9 +127,10 @@ public static class Functional
             {
                 using (Autograd.NoGrad())
                 {
+                    // Running statistics outlive any TensorScope the forward pass runs in.
                     double m = statistics.Momentum;
-                    statistics.Mean = statistics.Mean * (1 - m) + mean * m;
-                    statistics.Variance = statistics.Variance * (1 - m) + variance * (m * n / (n - 1.0));
+                    statistics.Mean = TensorScope.Outside(() => statistics.Mean * (1 - m) + mean * m);
+                    statistics.Variance = TensorScope.Outside(() => statistics.Variance * (1 - m) + variance * (m * n / (n - 1.0)));
                     statistics.BatchesTracked++;
                 }
             }

@@ -6,7 +6,11 @@ public sealed partial class Tensor
     public static Tensor Zeros(params int[] shape) => Zeros(shape, DType.Float32);
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(int[] shape, DType dtype) => new(Allocate(dtype, CheckShape("Zeros", shape)), (int[])shape.Clone(), dtype);
+    public static Tensor Zeros(int[] shape, DType dtype)
+    {
+        CheckShape("Zeros", shape);
+        return Allocate((int[])shape.Clone(), dtype, zeroed: true);
+    }
 
     /// <summary>A tensor of ones (float32).</summary>
     public static Tensor Ones(params int[] shape) => Full(shape, 1.0, DType.Float32);
@@ -89,15 +93,10 @@ public sealed partial class Tensor
     /// An uninitialised tensor for an op that writes every element; takes ownership of <paramref name="shape"/>.
     /// Skipping the zeroing matters: fresh-memory zeroing was a fifth of a small-model meta-step.
     /// </summary>
-    internal static Tensor Empty(int[] shape, DType dtype)
-    {
-        int count = Shapes.Size(shape);
-        Array data = dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(count) : GC.AllocateUninitializedArray<double>(count);
-        return new Tensor(data, shape, dtype);
-    }
+    internal static Tensor Empty(int[] shape, DType dtype) => Allocate(shape, dtype, zeroed: false);
 
     /// <summary>A zeroed tensor for an op that writes only some elements; takes ownership of <paramref name="shape"/>.</summary>
-    internal static Tensor ZeroedEmpty(int[] shape, DType dtype) => new(Allocate(dtype, Shapes.Size(shape)), shape, dtype);
+    internal static Tensor ZeroedEmpty(int[] shape, DType dtype) => Allocate(shape, dtype, zeroed: true);
 
     private static Tensor FromArrayCore(Array copy, int length, int[] shape, DType dtype)
     {

@@ -14,12 +14,19 @@ namespace MetaLearn.Tensors;
 public sealed partial class Tensor
 {
     [ThreadStatic] private static int t_nextHash;
+    private readonly Array _data;
     private readonly int[] _shape;
     private bool _requiresGrad;
 
     internal Tensor(Array data, int[] shape, DType dtype)
+        : this(data, null, shape, dtype)
     {
-        Data = data;
+    }
+
+    private Tensor(Array data, PooledStorage? storage, int[] shape, DType dtype)
+    {
+        _data = data;
+        Storage = storage;
         _shape = shape;
         DType = dtype;
         Count = Shapes.Size(shape);
@@ -75,7 +82,32 @@ public sealed partial class Tensor
     internal Function? Creator { get; set; }
 
     /// <summary>The backing array: <c>float[]</c> or <c>double[]</c>, at least <see cref="Count"/> long.</summary>
-    internal Array Data { get; }
+    /// <exception cref="InvalidOperationException">The tensor was made in a <see cref="TensorScope"/> that has ended.</exception>
+    internal Array Data
+    {
+        get
+        {
+            CheckNotReturned();
+            return _data;
+        }
+    }
+
+    /// <summary>The pooled memory lent by a <see cref="TensorScope"/>, shared with every view; null for collector-owned memory.</summary>
+    internal PooledStorage? Storage { get; }
+
+    /// <summary>A new tensor over the same values (and the same scope-lent memory) with <paramref name="shape"/>, which it takes ownership of.</summary>
+    internal Tensor View(int[] shape) => new(Data, Storage, shape, DType);
+
+    /// <summary>Throws when this tensor's memory went back to the pool with the end of its scope.</summary>
+    internal void CheckNotReturned()
+    {
+        if (Storage is { Returned: true })
+        {
+            throw new InvalidOperationException(
+                $"This {DType.Name()} tensor of shape {Shapes.Format(_shape)}{(Creator is null ? "" : $" (from '{Creator.Name}')")} was made inside a TensorScope " +
+                "that has ended, and its memory has been reused. Keep it with scope.Keep(tensor) before the scope ends, or make it outside the scope.");
+        }
+    }
 
     internal int[] ShapeArray => _shape;
 
@@ -90,7 +122,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>A tensor sharing these values but cut from the graph: no gradient flows through it.</summary>
-    public Tensor Detach() => new(Data, _shape, DType) { Name = Name };
+    public Tensor Detach()
+    {
+        Tensor detached = View(_shape);
+        detached.Name = Name;
+        return detached;
+    }
 
     /// <summary>The only value of a one-element tensor.</summary>
     public double Item()
@@ -168,5 +205,30 @@ public sealed partial class Tensor
         }
     }
 
-    internal static Array Allocate(DType dtype, int count) => dtype == DType.Float32 ? new float[count] : new double[count];
+    /// <summary>
+    /// A tensor over memory that an op fills (<paramref name="zeroed"/> false: contents unspecified); takes ownership of
+    /// <paramref name="shape"/>. Inside a <see cref="TensorScope"/> the memory is lent by the scope.
+    /// </summary>
+    internal static Tensor Allocate(int[] shape, DType dtype, bool zeroed)
+    {
+        int count = Shapes.Size(shape);
+        if (count >= StoragePool.MinElements && TensorScope.Current is { } scope)
+        {
+            PooledStorage storage = scope.Rent(dtype, count);
+            var pooled = new Tensor(storage.Array, storage, shape, dtype);
+            if (zeroed)
+            {
+                Array.Clear(storage.Array, 0, count);
+            }
+            return pooled;
+        }
+        Array data = (zeroed, dtype) switch
+        {
+            (true, DType.Float32) => new float[count],
+            (true, _) => new double[count],
+            (false, DType.Float32) => GC.AllocateUninitializedArray<float>(count),
+            _ => GC.AllocateUninitializedArray<double>(count),
+        };
+        return new Tensor(data, shape, dtype);
+    }
 }

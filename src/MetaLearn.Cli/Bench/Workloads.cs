@@ -132,12 +132,17 @@ internal static class Workloads
         int[] yq = Enumerable.Range(0, Ways * Queries).Select(i => i / Queries).ToArray();
         return () =>
         {
-            Tensor x = Tensor.Uniform(rng, [Ways * (Shots + Queries), 1, 28, 28]);
-            Tensor z = ConvNet(p, x, head: false).Reshape(Ways, Shots + Queries, -1);
-            Tensor prototypes = z.Slice(1, 0, Shots).Mean(1);
-            Tensor q = z.Slice(1, Shots, Queries).Reshape(Ways * Queries, -1);
-            Tensor logits = -(q.Unsqueeze(1) - prototypes.Unsqueeze(0)).Square().Sum(-1);
-            adam.Step(Autograd.Grad(Functional.CrossEntropy(logits, yq), p));
+            Tensor[] grad;
+            using (TensorScope scope = TensorScope.Begin())
+            {
+                Tensor x = Tensor.Uniform(rng, [Ways * (Shots + Queries), 1, 28, 28]);
+                Tensor z = ConvNet(p, x, head: false).Reshape(Ways, Shots + Queries, -1);
+                Tensor prototypes = z.Slice(1, 0, Shots).Mean(1);
+                Tensor q = z.Slice(1, Shots, Queries).Reshape(Ways * Queries, -1);
+                Tensor logits = -(q.Unsqueeze(1) - prototypes.Unsqueeze(0)).Square().Sum(-1);
+                grad = scope.Keep(Autograd.Grad(Functional.CrossEntropy(logits, yq), p));
+            }
+            adam.Step(grad);
         };
     }
 
@@ -174,7 +179,12 @@ internal static class Workloads
         // The tasks fill the cores, so each task's kernels stay on its own thread (the limit flows into Parallel.For).
         using (KernelParallelism.Limit(1))
         {
-            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => grads[t] = Autograd.Grad(taskLoss(t), p));
+            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                // As MetaLearnerBase.MetaStep: each task's memory is reused by the next task.
+                using TensorScope scope = TensorScope.Begin();
+                grads[t] = scope.Keep(Autograd.Grad(taskLoss(t), p));
+            });
         }
         Tensor[] total = grads[0];
         for (int t = 1; t < tasks; t++)

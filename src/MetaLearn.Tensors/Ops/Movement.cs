@@ -10,7 +10,7 @@ internal sealed class Reshape(Tensor x) : Function(x)
     public override string Name => "reshape";
 
     public static Tensor Apply(Tensor x, int[] shape)
-        => Graph.Record(new Tensor(x.Data, shape, x.DType), "reshape", Graph.Needs(x) ? new Reshape(x) : null);
+        => Graph.Record(x.View(shape), "reshape", Graph.Needs(x) ? new Reshape(x) : null);
 
     public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs) => [g.ReshapeOwned(Inputs[0].ShapeArray)];
 }

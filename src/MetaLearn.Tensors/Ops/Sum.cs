@@ -29,12 +29,8 @@ internal sealed class Sum(Tensor x, int[] keptShape) : Function(x)
             }
             current = next;
         }
-        if (ReferenceEquals(current, x))
-        {
-            current = new Tensor(x.Data, x.ShapeArray, x.DType);
-        }
         int[] outShape = keepDim ? kept : kept.Where((_, d) => !dims.Contains(d)).ToArray();
-        Tensor y = new(current.Data, outShape, x.DType);
+        Tensor y = current.View(outShape);
         return Graph.Record(y, "sum", Graph.Needs(x) ? new Sum(x, kept) : null);
     }
 
