@@ -120,6 +120,7 @@ public static class Autograd
         foreach ((Tensor leaf, Tensor g) in grads)
         {
             leaf.Grad = leaf.Grad is null ? g : (createGraph ? leaf.Grad + g : NoGradAdd(leaf.Grad, g));
+            TensorScope.Persist(leaf.Grad); // a leaf's gradient outlives any TensorScope the pass ran in
         }
     }
 
@@ -156,6 +157,7 @@ public static class Autograd
 
         var grads = new Dictionary<Tensor, Tensor>(TensorIdentity.Instance);
         using Scope mode = createGraph ? EnableGrad() : NoGrad();
+        using GradientMemory? memory = GradientMemory.ForWalk(createGraph);
         for (int k = 0; k < outputs.Count; k++)
         {
             Tensor output = outputs[k];
@@ -183,7 +185,7 @@ public static class Autograd
                         $"Grad: gradOutputs[{k}] is {seed.DType.Name()} {Shapes.Format(seed.Shape)} but output {k} is {output.DType.Name()} {Shapes.Format(output.Shape)}; they must match.");
                 }
             }
-            Accumulate(grads, output, seed);
+            Accumulate(grads, output, seed, memory);
         }
 
         for (int i = order.Count - 1; i >= 0; i--)
@@ -215,7 +217,7 @@ public static class Autograd
             t_runningBackwardOf = fn.Name;
             try
             {
-                inputGrads = fn.Backward(g, t, needs);
+                inputGrads = memory is null ? fn.Backward(g, t, needs) : memory.RunRule(fn, g, t, needs);
             }
             finally
             {
@@ -227,17 +229,20 @@ public static class Autograd
                 {
                     continue;
                 }
-                gj = SumToShape(gj, inputs[j].ShapeArray);
+                Tensor summed = SumToShape(gj, inputs[j].ShapeArray);
                 if (IsAnomalyDetectionEnabled)
                 {
-                    Anomaly.Check(gj, $"backward of '{fn.Name}' (gradient for input {j})");
+                    Anomaly.Check(summed, $"backward of '{fn.Name}' (gradient for input {j})");
                 }
-                Accumulate(grads, inputs[j], gj);
+                Accumulate(grads, inputs[j], summed, memory);
+                memory?.Consider(gj);
             }
             if (targets is null || !targets.Contains(t))
             {
                 grads.Remove(t);
+                memory?.Drop(g);
             }
+            memory?.Collect();
             if (!retainGraph)
             {
                 fn.Release();
@@ -254,6 +259,7 @@ public static class Autograd
                 }
             }
         }
+        memory?.Keep(grads.Values);
         return grads;
     }
 
@@ -269,9 +275,21 @@ public static class Autograd
         return false;
     }
 
-    private static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor t, Tensor g)
+    private static void Accumulate(Dictionary<Tensor, Tensor> grads, Tensor t, Tensor g, GradientMemory? memory)
     {
-        grads[t] = grads.TryGetValue(t, out Tensor? existing) ? existing + g : g;
+        if (grads.TryGetValue(t, out Tensor? existing))
+        {
+            Tensor sum = existing + g;
+            grads[t] = sum;
+            memory?.Hold(sum);
+            memory?.Drop(existing);
+            memory?.Consider(g);
+        }
+        else
+        {
+            grads[t] = g;
+            memory?.Hold(g);
+        }
     }
 
     /// <summary>The one place broadcast gradients are reduced: sums <paramref name="g"/> down to <paramref name="shape"/>.</summary>

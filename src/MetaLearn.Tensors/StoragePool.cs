@@ -81,7 +81,7 @@ internal static class StoragePool
     internal static bool PoisonReturned { get; set; }
 
     /// <summary>Takes back arrays from <see cref="Rent"/>.</summary>
-    public static void Return(List<Array> arrays)
+    public static void Return(ReadOnlySpan<Array> arrays)
     {
         if (PoisonReturned)
         {

@@ -139,7 +139,32 @@ public sealed class TensorScope : IDisposable
             }
         }
         _lent.Clear();
-        StoragePool.Return(arrays);
+        StoragePool.Return(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(arrays));
+    }
+
+    /// <summary>
+    /// Hands <paramref name="tensor"/>'s memory to the garbage collector for good, whichever scope lent it, for values
+    /// stored in long-lived state (a leaf's accumulated gradient).
+    /// </summary>
+    internal static void Persist(Tensor tensor)
+    {
+        if (tensor.Storage is { } storage)
+        {
+            tensor.CheckNotReturned();
+            storage.Owner = null;
+        }
+    }
+
+    /// <summary>Gives <paramref name="storage"/>, lent by this scope and no longer used, back to the pool before the scope ends.</summary>
+    internal void ReturnNow(PooledStorage storage)
+    {
+        if (storage.Owner != this)
+        {
+            throw new InvalidOperationException("TensorScope: only memory this scope lent can be given back early.");
+        }
+        storage.Owner = null;
+        storage.Returned = true;
+        StoragePool.Return([storage.Array]);
     }
 
     /// <summary>Backing memory for a new tensor of <paramref name="count"/> elements, lent until this scope ends.</summary>

@@ -126,6 +126,42 @@ public class TensorScopeTests
     }
 
     [Fact]
+    public void AFirstOrderPassGivesGradientsBackEarlyWithoutLosingSharedOnes()
+    {
+        // Fan-out, a rule that hands one gradient to two inputs (a + a), views (reshape) and broadcast sums: the
+        // walk must not give back memory that a pending gradient still shares.
+        Tensor x = Tensor.Uniform(new Rng(4), [40, 40], -1, 1).SetRequiresGrad();
+        Tensor b = Tensor.Uniform(new Rng(5), [40], -1, 1).SetRequiresGrad();
+        double[] Gradients()
+        {
+            Tensor h = x.Reshape(1600);
+            Tensor u = h + h;
+            Tensor v = (u * x.Reshape(1600)).Reshape(40, 40) + x + b;
+            Tensor w = (v * 0.1).Exp();
+            Tensor z = w.Sum(0) + w.Sum(1) + w.Reshape(1600).Slice(0, 0, 40);
+            return Autograd.Grad((z * z).Sum(), [x, b]).SelectMany(t => t.ToDoubleArray()).ToArray();
+        }
+        double[] reference = Gradients();
+        for (int round = 0; round < 2; round++)
+        {
+            using TensorScope scope = TensorScope.Begin();
+            Assert.Equal(reference, Gradients());
+        }
+    }
+
+    [Fact]
+    public void BackwardInsideAScopeLeavesLeafGradientsThatOutliveIt()
+    {
+        Tensor x = Tensor.Full([40, 40], 2).SetRequiresGrad();
+        using (TensorScope.Begin())
+        {
+            (x * x).Sum().Backward();
+            (x * 3).Sum().Backward();
+        }
+        Assert.All(x.Grad!.ToDoubleArray(), v => Assert.Equal(7.0, v));
+    }
+
+    [Fact]
     public void RunningStatisticsUpdatedInsideAScopeOutliveIt()
     {
         var stats = new BatchNormStatistics(2048);
