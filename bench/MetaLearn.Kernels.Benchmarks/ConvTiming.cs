@@ -61,6 +61,52 @@ public static class ConvTiming
         Convolution.GroupColumns = 256;
     }
 
+    /// <summary>
+    /// Each pass alone (forward with bias, input gradient, weight gradient) on one thread at the batch sizes of a
+    /// MAML query set (75) and a ProtoNet 60-way 5-shot episode (600), best of 9 rounds, with the GFLOPS each reaches.
+    /// </summary>
+    public static void Passes(TextWriter output)
+    {
+        const int O = 64;
+        output.WriteLine($"{"layer",-22} {"forward ms",11} {"GFLOPS",7} {"input ms",11} {"GFLOPS",7} {"weight ms",11} {"GFLOPS",7}");
+        foreach (int batch in new[] { 75, 600 })
+        {
+            foreach ((int c, int side) in new[] { (1, 28), (64, 14), (64, 7), (64, 3) })
+            {
+                var g = new WindowGeometry(batch, c, side, side, 3, 3, 1, 1);
+                var rng = new Random(1);
+                float[] x = [.. Enumerable.Range(0, g.InputSize).Select(_ => (float)rng.NextDouble() - 0.5f)];
+                float[] w = [.. Enumerable.Range(0, O * g.Rows).Select(_ => (float)rng.NextDouble() - 0.5f)];
+                float[] b = new float[O];
+                int outSize = g.Batch * O * g.OutHeight * g.OutWidth;
+                float[] dy = [.. Enumerable.Range(0, outSize).Select(_ => (float)rng.NextDouble() - 0.5f)];
+                float[] y = new float[outSize], dx = new float[g.InputSize], dw = new float[w.Length];
+                double flops = 2.0 * O * g.Rows * g.OutHeight * g.OutWidth * batch;
+                double[] best = [double.MaxValue, double.MaxValue, double.MaxValue];
+                using (KernelParallelism.Limit(1))
+                {
+                    for (int round = 0; round < 9; round++)
+                    {
+                        Action[] passes =
+                        [
+                            () => Convolution.Forward<float>(x, w, b, y, g, O),
+                            () => Convolution.BackwardInput<float>(dy, w, dx, g, O),
+                            () => Convolution.BackwardWeight<float>(x, dy, dw, g, O),
+                        ];
+                        for (int i = 0; i < passes.Length; i++)
+                        {
+                            var clock = Stopwatch.StartNew();
+                            passes[i]();
+                            best[i] = Math.Min(best[i], clock.Elapsed.TotalMilliseconds);
+                        }
+                    }
+                }
+                string Cell(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms,11:F2} {flops / ms / 1e6,7:F1}");
+                output.WriteLine($"{$"{batch}x{c}x{side}x{side}",-22} {Cell(best[0])} {Cell(best[1])} {Cell(best[2])}");
+            }
+        }
+    }
+
     /// <summary>Window.Unfold and Window.Fold alone (im2col and col2im of the whole batch, one image at a time).</summary>
     public static void Unfold(TextWriter output)
     {

@@ -19,6 +19,10 @@ public sealed record GemmShape(string Name, string Product, bool TransposeA, boo
         new("conv-dW", "[64x980]x[576x980]^T", false, true, 64, 576, 980),
         new("conv-dX", "[64x576]^Tx[64x980]", true, false, 576, 980, 64),
         new("conv1", "[64x9]x[9x3920]", false, false, 64, 3920, 9),
+        new("conv-196", "[64x576]x[576x196]", false, false, 64, 196, 576),
+        new("conv-224", "[64x576]x[576x224]", false, false, 64, 224, 576),
+        new("conv-dX-224", "[64x576]^Tx[64x224]", true, false, 576, 224, 64),
+        new("conv-dWt-224", "[576x224]x[64x224]^T", false, true, 576, 64, 224),
     ];
 
     /// <summary>Multiply-adds: one FMA (two flops) each.</summary>

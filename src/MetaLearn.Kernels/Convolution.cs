@@ -3,13 +3,15 @@ using System.Numerics;
 namespace MetaLearn.Kernels;
 
 /// <summary>
-/// 2-D convolution (cross-correlation) of <c>[N, C, H, W]</c> input with <c>[O, C, KH, KW]</c> weights, a group
-/// of images at a time: the group is unfolded into a pooled <c>[C*KH*KW, G*OH*OW]</c> scratch matrix and
-/// multiplied by the weights in one GEMM, so the column matrix never outlives the call.
+/// 2-D convolution (cross-correlation) of <c>[N, C, H, W]</c> input with <c>[O, C, KH, KW]</c> weights. Stride-1 "same"
+/// convolutions on planes at least 7 wide multiply the weights with shifted rows of each zero-padded image
+/// (Convolution.Shifted.cs: no column matrix at all). Every other geometry goes through im2col, a group of images at a
+/// time: the group is unfolded into a pooled <c>[C*KH*KW, G*OH*OW]</c> scratch matrix and multiplied by the weights in
+/// one GEMM, so the column matrix never outlives the call.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Groups hold enough images for about <see cref="GroupColumns"/> GEMM columns: one image when its output plane is
+/// For im2col, groups hold enough images for about <see cref="GroupColumns"/> GEMM columns: one image when its output plane is
 /// that large already (the output then lands in <c>[N, O, OH, OW]</c> order directly), many when the plane is small
 /// (3x3 or 1x1 in the last layers of a 4-layer convnet, where a per-image GEMM would be a matrix-vector product).
 /// A grouped product is regrouped from <c>[O, G, OH*OW]</c> to <c>[G, O, OH*OW]</c> by one copy.
@@ -21,7 +23,7 @@ namespace MetaLearn.Kernels;
 /// not depend on the thread count.
 /// </para>
 /// </remarks>
-public static class Convolution
+public static partial class Convolution
 {
     /// <summary>The GEMM width (columns) a group of images aims for.</summary>
     internal static int GroupColumns { get; set; } = 256;
@@ -38,6 +40,20 @@ public static class Convolution
     /// <paramref name="g"/> describes the whole batch.
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (UsesShiftedRows(g))
+        {
+            ForwardShifted(x, weight, bias, y, g, outChannels);
+        }
+        else
+        {
+            ForwardColumns(x, weight, bias, y, g, outChannels);
+        }
+    }
+
+    /// <summary><see cref="Forward"/> through im2col: a group of images unfolded into a column matrix, one GEMM per group.</summary>
+    internal static void ForwardColumns<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int perGroup = ImagesPerGroup(g);
@@ -87,6 +103,20 @@ public static class Convolution
     public static void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (UsesShiftedRows(g) && g.Channels >= Gemm.MaxTileRows)
+        {
+            BackwardInputShifted(dy, weight, dx, g, outChannels);
+        }
+        else
+        {
+            BackwardInputColumns(dy, weight, dx, g, outChannels);
+        }
+    }
+
+    /// <summary><see cref="BackwardInput"/> through col2im: one GEMM per group of images, folded back onto the input.</summary>
+    internal static void BackwardInputColumns<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int perGroup = ImagesPerGroup(g);
         unsafe
         {
@@ -124,6 +154,20 @@ public static class Convolution
 
     /// <summary>The weight gradient: effectively computes <c>dW = sum_n dy[n] @ unfold(x[n])^T</c>, summed in group order.</summary>
     public static void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (UsesShiftedRows(g))
+        {
+            BackwardWeightShifted(x, dy, dw, g, outChannels);
+        }
+        else
+        {
+            BackwardWeightColumns(x, dy, dw, g, outChannels);
+        }
+    }
+
+    /// <summary><see cref="BackwardWeight"/> through im2col, accumulated over groups of images in order.</summary>
+    internal static void BackwardWeightColumns<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         WindowGeometry one = g with { Batch = 1 };

@@ -117,8 +117,9 @@ public static partial class Gemm
     /// <summary>
     /// Copies the block <c>op(B)[p0 .. p0 + kc, j0 .. j0 + nc]</c> into micro-panels <c>2 * TS.Count</c> columns
     /// wide: panel after panel, and inside a panel, for each p, the row segment (zero past the last column).
+    /// B's stored rows are <paramref name="rows"/> elements from <paramref name="b"/> when given, else evenly spaced.
     /// </summary>
-    private static unsafe void PackB<TS, TV, T>(bool transposeB, T* b, int n, int k, int p0, int kc, int j0, int nc, T* destination)
+    private static unsafe void PackB<TS, TV, T>(bool transposeB, T* b, nint* rows, int n, int k, int p0, int kc, int j0, int nc, T* destination)
         where TS : ISimd<TV, T> where TV : unmanaged where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = 2 * TS.Count;
@@ -129,7 +130,7 @@ public static partial class Gemm
             int whole = nc / width * width;
             for (int p = 0; p < kc; p++)
             {
-                T* source = b + (nint)(p0 + p) * n + j0;
+                T* source = StoredRow(b, rows, n, p0 + p) + j0;
                 T* d = destination + p * width;
                 for (int jr = 0; jr < whole; jr += width, d += width * kc)
                 {
@@ -141,10 +142,10 @@ public static partial class Gemm
             {
                 // The ragged last panel, zero-padded.
                 int columns = nc - whole;
-                T* source = b + (nint)p0 * n + j0 + whole;
                 T* d = destination + whole * kc;
-                for (int p = 0; p < kc; p++, source += n, d += width)
+                for (int p = 0; p < kc; p++, d += width)
                 {
+                    T* source = StoredRow(b, rows, n, p0 + p) + j0 + whole;
                     int j = 0;
                     for (; j < columns; j++)
                     {
@@ -170,7 +171,8 @@ public static partial class Gemm
             int j = 0;
             for (; j + 4 <= columns; j += 4)
             {
-                T* s0 = b + (nint)(j0 + jr + j) * k + p0, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+                T* s0 = StoredRow(b, rows, k, j0 + jr + j) + p0, s1 = StoredRow(b, rows, k, j0 + jr + j + 1) + p0;
+                T* s2 = StoredRow(b, rows, k, j0 + jr + j + 2) + p0, s3 = StoredRow(b, rows, k, j0 + jr + j + 3) + p0;
                 T* d = destination + j;
                 int p = Transpose4(s0, s1, s2, s3, kc, d, width);
                 for (d += p * width; p < kc; p++, d += width)
@@ -183,7 +185,7 @@ public static partial class Gemm
             }
             for (; j < columns; j++)
             {
-                T* source = b + (nint)(j0 + jr + j) * k + p0;
+                T* source = StoredRow(b, rows, k, j0 + jr + j) + p0;
                 T* d = destination + j;
                 for (int p = 0; p < kc; p++, d += width)
                 {
@@ -193,6 +195,11 @@ public static partial class Gemm
             destination += width * kc;
         }
     }
+
+    /// <summary>Start of stored row <paramref name="r"/> of a matrix: from the row table when there is one, else <paramref name="stride"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe T* StoredRow<T>(T* matrix, nint* rows, int stride, int r) where T : unmanaged
+        => rows != null ? matrix + rows[r] : matrix + (nint)r * stride;
 
     /// <summary>
     /// Transposes four source rows (of A, or of B stored [n, k]), 4 depths at a time, into 4 adjacent slots of the

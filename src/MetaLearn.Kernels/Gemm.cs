@@ -247,7 +247,9 @@ public static partial class Gemm
     }
 
     /// <summary>One validated product, with its operands pinned for the duration of the call.</summary>
-    private readonly unsafe struct Problem<T>(bool transposeA, bool transposeB, int m, int n, int k, T* a, T* b, T* c, bool accumulate, T* rowBias)
+    private readonly unsafe struct Problem<T>(
+        bool transposeA, bool transposeB, int m, int n, int k, T* a, T* b, T* c, bool accumulate, T* rowBias,
+        T* packedA = null, int packedRows = 0, nint* bRows = null)
         where T : unmanaged
     {
         public readonly bool TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate;
@@ -256,6 +258,18 @@ public static partial class Gemm
 
         /// <summary>Per-row values added to the product (<c>[m]</c>), or null.</summary>
         public readonly T* RowBias = rowBias;
+
+        /// <summary>A already packed for every depth slice (<see cref="PackedLeft{T}"/>), or null to pack it block by block.</summary>
+        public readonly T* PackedA = packedA;
+
+        /// <summary>Rows of <see cref="PackedA"/>: <c>M</c> rounded up to whole tiles.</summary>
+        public readonly int PackedRows = packedRows;
+
+        /// <summary>
+        /// Element offsets of B's stored rows from <see cref="B"/> (<c>k</c> of them, or <c>n</c> when B is stored transposed), or
+        /// null for rows <c>n</c> (or <c>k</c>) apart. A convolution points them at shifted windows of one padded image.
+        /// </summary>
+        public readonly nint* BRows = bRows;
     }
 
     private static unsafe void Run<TS, TV, T>(Problem<T> problem, int threads)
@@ -309,9 +323,9 @@ public static partial class Gemm
         int tileRows = TileRowsOf<TV>();
         int rowBlockAlloc = Math.Min(RowBlock, (rows + tileRows - 1) / tileRows * tileRows);
         int columnBlockAlloc = Math.Min(columnBlock, (columns + width - 1) / width * width);
-        T* packedA = PackBuffers<T>.A(rowBlockAlloc * depth);
+        T* packedA = problem.PackedA != null ? null : PackBuffers<T>.A(rowBlockAlloc * depth);
         T* packedB = PackBuffers<T>.B(columnBlockAlloc * depth);
-        bool packB = problem.TransposeB || rows > InPlaceRows;
+        bool packB = problem.TransposeB || rows > InPlaceRows || problem.BRows != null;
         nint ldc = n;
 
         for (int jc = columnStart; jc < columnEnd; jc += columnBlock)
@@ -325,17 +339,27 @@ public static partial class Gemm
                 T* bias = add ? null : problem.RowBias;
                 if (packB)
                 {
-                    PackB<TS, TV, T>(problem.TransposeB, problem.B, n, k, pc, kc, jc, nc, packedB);
+                    PackB<TS, TV, T>(problem.TransposeB, problem.B, problem.BRows, n, k, pc, kc, jc, nc, packedB);
                 }
                 else if (wholeColumns < nc)
                 {
                     // Only the ragged last panel is copied (and zero-padded); whole panels are read where they lie.
-                    PackB<TS, TV, T>(false, problem.B, n, k, pc, kc, jc + wholeColumns, nc - wholeColumns, packedB);
+                    PackB<TS, TV, T>(false, problem.B, null, n, k, pc, kc, jc + wholeColumns, nc - wholeColumns, packedB);
                 }
                 for (int ic = rowStart; ic < rowEnd; ic += RowBlock)
                 {
                     int mc = Math.Min(RowBlock, rowEnd - ic);
-                    PackA<TV, T>(problem.TransposeA, problem.A, m, k, ic, mc, pc, kc, packedA);
+                    T* blockA;
+                    if (problem.PackedA != null)
+                    {
+                        // Slice s of a pre-packed A starts after s whole slices; its row panels are contiguous.
+                        blockA = problem.PackedA + (nint)(pc / depth) * problem.PackedRows * depth + (nint)ic * kc;
+                    }
+                    else
+                    {
+                        PackA<TV, T>(problem.TransposeA, problem.A, m, k, ic, mc, pc, kc, packedA);
+                        blockA = packedA;
+                    }
                     for (int jr = 0; jr < nc; jr += width)
                     {
                         int tileColumns = Math.Min(width, nc - jr);
@@ -360,7 +384,7 @@ public static partial class Gemm
                         for (int ir = 0; ir < mc; ir += tileRows)
                         {
                             int rowsHere = Math.Min(tileRows, mc - ir);
-                            T* panelA = packedA + ir * kc;
+                            T* panelA = blockA + ir * kc;
                             T* cTile = cColumn + (ic + ir) * ldc;
                             if (rowsHere == tileRows && tileColumns == width)
                             {

@@ -4,7 +4,10 @@ namespace MetaLearn.Algorithms.Tests;
 /// Graphs must not outlive their meta-step: learn2learn once leaked every step's graph through cloned modules.
 /// After warm-up, the managed heap (measured after a full collection) must stay flat over many second-order steps.
 /// The long version (70,000 steps with RSS samples) is recorded in RESULTS.md.
+/// Runs alone: arrays that other tests' tensor scopes give back stay in the (global) pool, which is not this learner's
+/// graph, so the pool is emptied before each measurement too.
 /// </summary>
+[Collection(nameof(MemoryTests))]
 public class MemoryTests
 {
     [Fact]
@@ -24,9 +27,15 @@ public class MemoryTests
 
     private static long Heap()
     {
+        TensorScope.ReleasePooledMemory();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         return GC.GetTotalMemory(forceFullCollection: true);
     }
+}
+
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class MemoryTestsCollection
+{
 }

@@ -42,38 +42,121 @@ public class ConvolutionTests
         Assert.Equal(one.Dx, two.Dx);
         Assert.Equal(one.Dw, two.Dw);
 
-        // Direct definitions in double: y = conv(x, w) + b; dx = conv^T(dy, w); dw = correlation of x with dy.
-        var y64 = new double[outSize];
+        (double[] y64, double[] dx64, double[] dw64) = Direct(x, w, b, dy, g, OutChannels);
+        AssertClose(y64, one.Y);
+        AssertClose(dx64, one.Dx);
+        AssertClose(dw64, one.Dw);
+    }
+
+    /// <summary>
+    /// The stride-1 "same" convolutions take the shifted-rows path; both it and the im2col path must match the direct
+    /// definition, in float and double, for odd shapes: one input channel, a 5x5 kernel, height and width that differ,
+    /// channel counts that leave ragged tiles, planes just wide enough for the shifted path.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 1, 28, 28, 3, 64)]
+    [InlineData(2, 3, 9, 11, 3, 5)]
+    [InlineData(2, 8, 7, 7, 3, 7)]
+    [InlineData(2, 5, 12, 10, 5, 9)]
+    [InlineData(3, 64, 14, 14, 3, 64)]
+    [InlineData(2, 13, 8, 16, 3, 17)]
+    public void ShiftedRowsAndIm2colMatchTheDirectDefinition(int batch, int channels, int height, int width, int kernel, int outChannels)
+    {
+        var g = new WindowGeometry(batch, channels, height, width, kernel, kernel, 1, kernel / 2);
+        Assert.True(Convolution.UsesShiftedRows(g));
+        var rng = new Random(11);
+        double[] x = Values(rng, g.InputSize), w = Values(rng, outChannels * g.Rows), b = Values(rng, outChannels);
+        double[] dy = Values(rng, batch * outChannels * height * width);
+        (double[] y64, double[] dx64, double[] dw64) = Direct(x, w, b, dy, g, outChannels);
+
+        foreach (bool shifted in new[] { true, false })
+        {
+            double[] y = new double[y64.Length], dx = new double[dx64.Length], dw = new double[dw64.Length];
+            float[] yf = new float[y64.Length], dxf = new float[dx64.Length], dwf = new float[dw64.Length];
+            float[] xf = ToFloat(x), wf = ToFloat(w), bf = ToFloat(b), dyf = ToFloat(dy);
+            if (shifted)
+            {
+                Convolution.ForwardShifted<double>(x, w, b, y, g, outChannels);
+                Convolution.BackwardInputShifted<double>(dy, w, dx, g, outChannels);
+                Convolution.BackwardWeightShifted<double>(x, dy, dw, g, outChannels);
+                Convolution.ForwardShifted<float>(xf, wf, bf, yf, g, outChannels);
+                Convolution.BackwardInputShifted<float>(dyf, wf, dxf, g, outChannels);
+                Convolution.BackwardWeightShifted<float>(xf, dyf, dwf, g, outChannels);
+            }
+            else
+            {
+                Convolution.ForwardColumns<double>(x, w, b, y, g, outChannels);
+                Convolution.BackwardInputColumns<double>(dy, w, dx, g, outChannels);
+                Convolution.BackwardWeightColumns<double>(x, dy, dw, g, outChannels);
+                Convolution.ForwardColumns<float>(xf, wf, bf, yf, g, outChannels);
+                Convolution.BackwardInputColumns<float>(dyf, wf, dxf, g, outChannels);
+                Convolution.BackwardWeightColumns<float>(xf, dyf, dwf, g, outChannels);
+            }
+            AssertClose(y64, y, 1e-12);
+            AssertClose(dx64, dx, 1e-12);
+            AssertClose(dw64, dw, 1e-12);
+            AssertClose(y64, yf);
+            AssertClose(dx64, dxf);
+            AssertClose(dw64, dwf);
+        }
+    }
+
+    [Fact]
+    public void NarrowPlanesAndOtherGeometriesKeepIm2col()
+    {
+        Assert.False(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 3, 3, 3, 3, 1, 1)));  // 3x3 planes: 9 of 15 grid columns used
+        Assert.False(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 14, 14, 3, 3, 2, 1))); // strided
+        Assert.False(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 14, 14, 3, 3, 1, 0))); // "valid", not "same"
+        Assert.False(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 14, 14, 1, 1, 1, 0))); // 1x1: no window to shift
+        Assert.True(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 7, 7, 3, 3, 1, 1)));
+    }
+
+    private static double[] Values(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => rng.NextDouble() - 0.5)];
+
+    private static float[] ToFloat(double[] values) => [.. values.Select(v => (float)v)];
+
+    /// <summary>The definitions in double: y = conv(x, w) + b; dx = conv^T(dy, w); dw = correlation of x with dy.</summary>
+    private static (double[] Y, double[] Dx, double[] Dw) Direct<TIn>(TIn[] x, TIn[] w, TIn[] b, TIn[] dy, WindowGeometry g, int outChannels)
+        where TIn : IConvertible
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, kh = g.KernelHeight, kw = g.KernelWidth;
+        var y64 = new double[g.Batch * outChannels * oh * ow];
         var dx64 = new double[g.InputSize];
-        var dw64 = new double[w.Length];
-        int oh = g.OutHeight, ow = g.OutWidth;
+        var dw64 = new double[outChannels * g.Rows];
+        double V(TIn v) => v.ToDouble(null);
         for (int n = 0; n < g.Batch; n++)
-        for (int o = 0; o < OutChannels; o++)
+        for (int o = 0; o < outChannels; o++)
         for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox++)
         {
-            int yi = ((n * OutChannels + o) * oh + oy) * ow + ox;
-            double sum = b[o];
+            int yi = ((n * outChannels + o) * oh + oy) * ow + ox;
+            double sum = V(b[o]);
             for (int c = 0; c < g.Channels; c++)
-            for (int ky = 0; ky < 3; ky++)
-            for (int kx = 0; kx < 3; kx++)
+            for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
             {
-                int iy = oy * stride - padding + ky, ix = ox * stride - padding + kx;
+                int iy = oy * g.Stride - g.Padding + ky, ix = ox * g.Stride - g.Padding + kx;
                 if (iy < 0 || ix < 0 || iy >= g.Height || ix >= g.Width)
                 {
                     continue;
                 }
                 int xi = ((n * g.Channels + c) * g.Height + iy) * g.Width + ix;
-                int wi = ((o * g.Channels + c) * 3 + ky) * 3 + kx;
-                sum += x[xi] * (double)w[wi];
-                dx64[xi] += dy[yi] * (double)w[wi];
-                dw64[wi] += dy[yi] * (double)x[xi];
+                int wi = ((o * g.Channels + c) * kh + ky) * kw + kx;
+                sum += V(x[xi]) * V(w[wi]);
+                dx64[xi] += V(dy[yi]) * V(w[wi]);
+                dw64[wi] += V(dy[yi]) * V(x[xi]);
             }
             y64[yi] = sum;
         }
-        AssertClose(y64, one.Y);
-        AssertClose(dx64, one.Dx);
-        AssertClose(dw64, one.Dw);
+        return (y64, dx64, dw64);
+    }
+
+    private static void AssertClose(double[] expected, double[] actual, double tolerance)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"element {i}: {actual[i]} vs {expected[i]}");
+        }
     }
 
     private static void AssertClose(double[] expected, float[] actual)

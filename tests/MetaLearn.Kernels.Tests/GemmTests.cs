@@ -83,6 +83,61 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// The convolution entry: A packed once (or packed block by block), B's rows at arbitrary places reached through a row
+    /// table. On every rung, transpose variant and store mode, the bits must equal the plain product's.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 224, 576)]  // the 14x14 convolution grid: three depth slices, whole tiles
+    [InlineData(13, 35, 300)]   // ragged tiles both ways, two depth slices
+    [InlineData(250, 40, 20)]   // two row blocks of the packed A
+    public unsafe void PrepackedAAndRowTableBGiveTheBitsOfThePlainProduct(int m, int n, int k)
+    {
+        var rng = new Random(9);
+        float[] a = Random<float>(rng, m * k), b = Random<float>(rng, k * n), start = Random<float>(rng, m * n), bias = Random<float>(rng, m);
+        foreach (bool ta in new[] { false, true })
+        {
+            foreach (bool tb in new[] { false, true })
+            {
+                // B's stored rows, scattered in reverse order with gaps, and the table that finds them.
+                int storedRows = tb ? n : k, rowLength = tb ? k : n, gap = 3;
+                float[] scattered = [.. Enumerable.Repeat(float.NaN, storedRows * (rowLength + gap))];
+                var rows = new nint[storedRows];
+                for (int r = 0; r < storedRows; r++)
+                {
+                    rows[r] = (nint)(storedRows - 1 - r) * (rowLength + gap);
+                    b.AsSpan(r * rowLength, rowLength).CopyTo(scattered.AsSpan((int)rows[r], rowLength));
+                }
+                foreach (Width width in Widths)
+                {
+                    foreach (bool accumulate in new[] { true, false })
+                    {
+                        float[] expected = (float[])start.Clone();
+                        Gemm.Multiply<float>(width, 1, ta, tb, m, n, k, a, b, expected, accumulate, accumulate ? default : bias);
+                        var packed = Gemm.PackedLeft<float>.ThisThread(width, ta, m, k, a);
+                        foreach (bool prepacked in new[] { true, false })
+                        {
+                            float[] c = (float[])start.Clone();
+                            fixed (float* pa = a, pb = scattered, pc = c, pbias = bias)
+                            fixed (nint* pr = rows)
+                            {
+                                if (width == Gemm.DefaultWidth || prepacked)
+                                {
+                                    Gemm.MultiplyRows(prepacked ? packed : null, ta, pa, m, k, tb, pb, pr, n, pc, accumulate, accumulate ? null : pbias);
+                                }
+                                else
+                                {
+                                    continue; // without a packed A the entry runs the machine's own rung
+                                }
+                            }
+                            Assert.True(expected.AsSpan().SequenceEqual(c), $"{width} ta={ta} tb={tb} accumulate={accumulate} prepacked={prepacked} differs");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(64, 784, 9)]   // a first convolution layer: one depth slice
     [InlineData(50, 70, 300)]  // two depth slices: the bias enters only the first store
