@@ -34,31 +34,61 @@ public static class Normalization
         Span<T> y, Span<T> mean, Span<T> variance, int c0, int c1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T count = T.CreateTruncating(batch * spatial);
         for (int c = c0; c < c1; c++)
         {
-            T sum = T.Zero;
-            for (int n = 0; n < batch; n++)
-            {
-                sum += TensorPrimitives.Sum(x.Slice((n * channels + c) * spatial, spatial));
-            }
-            T m = sum / count;
-            T squares = T.Zero;
-            for (int n = 0; n < batch; n++)
-            {
-                squares += RowOps.SumOfSquaredDeviations(x.Slice((n * channels + c) * spatial, spatial), m);
-            }
-            T v = squares / count;
+            (T m, T v) = Moments(x, batch, channels, spatial, c);
             mean[c] = m;
             variance[c] = v;
-            T scale = weight[c] / T.Sqrt(v + eps);
-            T shift = bias[c] - m * scale;
+            (T scale, T shift) = AffineOf(weight[c], bias[c], m, v, eps);
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;
                 RowOps.Affine(x.Slice(offset, spatial), scale, shift, y.Slice(offset, spatial));
             }
         }
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s batch mean and biased variance: two passes (the mean, then centred squares) for accuracy.</summary>
+    internal static (T Mean, T Variance) Moments<T>(ReadOnlySpan<T> x, int batch, int channels, int spatial, int c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(batch * spatial);
+        T sum = T.Zero;
+        for (int n = 0; n < batch; n++)
+        {
+            sum += TensorPrimitives.Sum(x.Slice((n * channels + c) * spatial, spatial));
+        }
+        T m = sum / count;
+        T squares = T.Zero;
+        for (int n = 0; n < batch; n++)
+        {
+            squares += RowOps.SumOfSquaredDeviations(x.Slice((n * channels + c) * spatial, spatial), m);
+        }
+        return (m, squares / count);
+    }
+
+    /// <summary>The normalisation as one affine map per channel: <c>y = x * scale + shift</c>.</summary>
+    internal static (T Scale, T Shift) AffineOf<T>(T weight, T bias, T mean, T variance, T eps) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T scale = weight / T.Sqrt(variance + eps);
+        return (scale, bias - mean * scale);
+    }
+
+    /// <summary>
+    /// The first-order backward for one channel from its two sums, <c>sum(dy)</c> and <c>sum(dy * x)</c> over the M values:
+    /// <c>dx = a * dy + b * x + shift</c>, and the weight and bias gradients.
+    /// </summary>
+    internal static (T A, T B, T Shift, T DWeight, T DBias) BackwardCoefficients<T>(T weight, T mean, T variance, T eps, T sumDy, T sumDyX, T count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T invStd = T.One / T.Sqrt(variance + eps);
+        // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
+        T sumDyCentred = sumDyX - mean * sumDy;
+        // dx = a * dy + b * x + shift: a = w*invstd, b = -a*invstd^2*sum(dy*(x-m))/M, shift = -a*sum(dy)/M - b*m.
+        T a = weight * invStd;
+        T b = -a * invStd * invStd * sumDyCentred / count;
+        T shift = -(a * sumDy / count) - b * mean;
+        return (a, b, shift, sumDyCentred * invStd, sumDy);
     }
 
     /// <summary>
@@ -94,7 +124,6 @@ public static class Normalization
         T count = T.CreateTruncating(batch * spatial);
         for (int c = c0; c < c1; c++)
         {
-            T m = mean[c], invStd = T.One / T.Sqrt(variance[c] + eps);
             T sumDy = T.Zero, sumDyX = T.Zero;
             for (int n = 0; n < batch; n++)
             {
@@ -103,24 +132,19 @@ public static class Normalization
                 sumDy += rowSum;
                 sumDyX += rowDot;
             }
-            // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
-            T sumDyCentred = sumDyX - m * sumDy;
+            (T a, T b, T shift, T dw, T db) = BackwardCoefficients(dx.IsEmpty ? T.Zero : weight[c], mean[c], variance[c], eps, sumDy, sumDyX, count);
             if (!dbias.IsEmpty)
             {
-                dbias[c] = sumDy;
+                dbias[c] = db;
             }
             if (!dweight.IsEmpty)
             {
-                dweight[c] = sumDyCentred * invStd;
+                dweight[c] = dw;
             }
             if (dx.IsEmpty)
             {
                 continue;
             }
-            // dx = a * dy + b * x + shift: a = w*invstd, b = -a*invstd^2*sum(dy*(x-m))/M, shift = -a*sum(dy)/M - b*m.
-            T a = weight[c] * invStd;
-            T b = -a * invStd * invStd * sumDyCentred / count;
-            T shift = -(a * sumDy / count) - b * m;
             for (int n = 0; n < batch; n++)
             {
                 int offset = (n * channels + c) * spatial;

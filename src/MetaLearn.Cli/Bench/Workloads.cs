@@ -95,8 +95,8 @@ internal static class Workloads
         for (int i = 0; i < 4; i++)
         {
             x = Functional.Conv2d(x, p[4 * i], p[4 * i + 1], padding: 1);
-            x = Functional.BatchNorm(x, p[4 * i + 2], p[4 * i + 3]);
-            x = Functional.MaxPool2d(x, 2).Relu(); // as Backbones.OmniglotConvNet: pooling first, the same function and gradients
+            // batch norm, 2x2 max-pool and ReLU as one op, as Sequential runs the backbones' blocks
+            x = Functional.BatchNormMaxPoolRelu(x, p[4 * i + 2], p[4 * i + 3]);
         }
         x = x.Flatten(1);
         return head ? Functional.Linear(x, p[16], p[17]) : x;

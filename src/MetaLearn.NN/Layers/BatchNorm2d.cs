@@ -100,14 +100,7 @@ public sealed class BatchNorm2d : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x, ParameterSet parameters, ForwardContext context)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(context);
-        if (x.Rank != 4 || x.Shape[1] != Channels)
-        {
-            throw new ArgumentException($"{Label}: input must be [N, {Channels}, H, W]; got [{string.Join(", ", x.Shape.ToArray())}].");
-        }
-        Tensor? weight = Affine ? Require(parameters, "weight") : null;
-        Tensor? bias = Affine ? Require(parameters, "bias") : null;
+        (Tensor? weight, Tensor? bias) = Affinity(x, parameters, context);
         if (Mode == BatchNormMode.BatchStatistics)
         {
             return Functional.BatchNorm(x, weight, bias, statistics: null, training: true, Eps);
@@ -128,5 +121,27 @@ public sealed class BatchNorm2d : Module
         {
             return Functional.BatchNorm(x, weight, bias, stats, training: true, Eps);
         }
+    }
+
+    /// <summary>
+    /// <c>Relu(MaxPool2d(Forward(x), 2))</c> as one op (<see cref="Functional.BatchNormMaxPoolRelu"/>), which
+    /// <see cref="Sequential"/> runs in place of this layer and the two after it. Only batch statistics: the other modes
+    /// update running statistics as a side effect.
+    /// </summary>
+    internal Tensor ForwardMaxPoolRelu(Tensor x, ParameterSet parameters, ForwardContext context)
+    {
+        (Tensor? weight, Tensor? bias) = Affinity(x, parameters, context);
+        return Functional.BatchNormMaxPoolRelu(x, weight, bias, Eps);
+    }
+
+    private (Tensor? Weight, Tensor? Bias) Affinity(Tensor x, ParameterSet parameters, ForwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(context);
+        if (x.Rank != 4 || x.Shape[1] != Channels)
+        {
+            throw new ArgumentException($"{Label}: input must be [N, {Channels}, H, W]; got [{string.Join(", ", x.Shape.ToArray())}].");
+        }
+        return Affine ? (Require(parameters, "weight"), Require(parameters, "bias")) : (null, null);
     }
 }

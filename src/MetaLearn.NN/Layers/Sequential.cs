@@ -39,12 +39,25 @@ public sealed class Sequential : Module
     protected internal override IReadOnlyList<(string Name, Module Module)> Children => _children;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A batch-statistics <see cref="BatchNorm2d"/> followed by a 2x2 <see cref="MaxPool2d"/> and a <see cref="ReLU"/> (a
+    /// convnet block's tail) runs as one op, <see cref="Functional.BatchNormMaxPoolRelu"/>: the same values and gradients
+    /// without two full-size intermediates. The modules and their parameter names stay as they are.
+    /// </remarks>
     public override Tensor Forward(Tensor x, ParameterSet parameters, ForwardContext context)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Tensor h = x;
-        foreach ((string name, Module module) in _children)
+        for (int i = 0; i < _children.Length; i++)
         {
+            (string name, Module module) = _children[i];
+            if (module is BatchNorm2d { Mode: BatchNormMode.BatchStatistics } norm && i + 2 < _children.Length
+                && _children[i + 1].Module is MaxPool2d { KernelSize: 2, Stride: 2 } && _children[i + 2].Module is ReLU)
+            {
+                h = norm.ForwardMaxPoolRelu(h, parameters.Scope(name), context);
+                i += 2;
+                continue;
+            }
             h = module.Forward(h, parameters.Scope(name), context);
         }
         return h;

@@ -125,6 +125,8 @@ public static class GradCheckCases
         new("batch_norm_input_grad", x => BatchNormGradOps.InputGrad(x[0], x[1], x[2]).Square(), () => [R(129, 3, 2, 2, 2), R(130, 3, 2, 2, 2), R(131, 2)]),
         new("batch_norm_input_grad 2d", x => BatchNormGradOps.InputGrad(x[0], x[1], x[2]).Tanh(), () => [R(132, 5, 3), R(133, 5, 3), R(134, 3)]),
         new("batch_norm_weight_grad", x => BatchNormGradOps.WeightGrad(x[0], x[1]).Square(), () => [R(135, 3, 2, 2, 2), R(136, 3, 2, 2, 2)]),
+        new("batch_norm_max_pool_relu", x => Functional.BatchNormMaxPoolRelu(x[0], x[1], x[2]).Square(), () => [Distinct(137, 3, 2, 4, 5), R(138, 2), R(139, 2)]),
+        new("batch_norm_max_pool_relu weight only", x => Functional.BatchNormMaxPoolRelu(x[0], x[1]).Exp(), () => [Distinct(140, 2, 3, 5, 4), Positive(141, 3)]),
         new("batch_norm eval", x => Functional.BatchNorm(x[0], x[1], null, EvalStatistics(), training: false).Square(), () => [R(95, 2, 2, 2, 2), R(96, 2)]),
         new("dropout", x => Functional.Dropout(x[0], 0.4, new Rng(97)).Square(), () => [R(98, 10)]),
 

@@ -1,0 +1,224 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MetaLearn.Kernels;
+
+/// <summary>
+/// The tail of a convnet block, <c>relu(maxpool2x2(batchnorm(x)))</c> with batch statistics, without its two full-size
+/// intermediates: the normalised values exist only in registers on their way into the windows, and the backward pass
+/// never builds the scattered, mostly-zero gradient of the normalised values. Planes <c>[N, C, H, W]</c>; the pooled
+/// output is <c>[N, C, H/2, W/2]</c> (a last odd row or column is not pooled, and still counts in the statistics).
+/// </summary>
+public static class PooledBatchNorm
+{
+    /// <summary>
+    /// Per channel, the batch mean and biased variance (as <see cref="Normalization.BatchNormForward{T}"/>), then for
+    /// every 2x2 window of <c>z = x * scale + shift</c> (the same values batch norm writes) the flat in-plane position of its
+    /// first maximal element (a NaN wins, as in <see cref="Pooling.MaxPool2x2{T}"/>) and <c>y = max(z_max, 0)</c> (NaN stays NaN).
+    /// </summary>
+    public static void Forward<T>(
+        ReadOnlySpan<T> x, int batch, int channels, int height, int width, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, T eps,
+        Span<T> y, Span<int> indices, Span<T> mean, Span<T> variance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int plane = height * width, outPlane = height / 2 * (width / 2);
+        long planes = (long)batch * channels;
+        if (x.Length < planes * plane || y.Length < planes * outPlane || indices.Length < planes * outPlane
+            || weight.Length < channels || bias.Length < channels || mean.Length < channels || variance.Length < channels)
+        {
+            throw new ArgumentException($"PooledBatchNorm.Forward: spans too short for [{batch}, {channels}, {height}, {width}].");
+        }
+        int[] corners = Corners(height, width);
+        unsafe
+        {
+            fixed (T* px = x, pw = weight, pb = bias, py = y, pm = mean, pv = variance)
+            fixed (int* pi = indices)
+            {
+                T* xp = px, wp = pw, bp = pb, yp = py, mp = pm, vp = pv;
+                int* ip = pi;
+                int xl = x.Length;
+                // Channels are independent: each thread owns a block of them, so results do not depend on the thread count.
+                KernelParallelism.ForRanges(channels, x.Length, (c0, c1) =>
+                {
+                    var xs = new ReadOnlySpan<T>(xp, xl);
+                    for (int c = c0; c < c1; c++)
+                    {
+                        (T m, T v) = Normalization.Moments(xs, batch, channels, plane, c);
+                        mp[c] = m;
+                        vp[c] = v;
+                        (T scale, T shift) = Normalization.AffineOf(wp[c], bp[c], m, v, eps);
+                        for (int n = 0; n < batch; n++)
+                        {
+                            long p = (long)n * channels + c;
+                            Windows(xp + p * plane, width, corners, scale, shift, yp + p * outPlane, ip + p * outPlane);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first-order backward of <see cref="Forward{T}"/> given the gradient <paramref name="g"/> of its output
+    /// <paramref name="y"/>. The gradient of the normalised values is <c>g</c> at each window's argmax where <c>y &gt; 0</c>
+    /// and zero elsewhere, so batch norm's two sums (<see cref="Normalization.BatchNormBackward{T}"/>) run over the windows
+    /// only, and one pass writes <c>dx = b * x + shift</c> everywhere plus <c>a * g</c> at the argmax positions.
+    /// An empty output span is skipped; <paramref name="weight"/> may be empty without <paramref name="dx"/>.
+    /// </summary>
+    public static void Backward<T>(
+        ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> y, ReadOnlySpan<int> indices, int batch, int channels, int height, int width,
+        ReadOnlySpan<T> weight, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> dx, Span<T> dweight, Span<T> dbias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int plane = height * width, outPlane = height / 2 * (width / 2);
+        long planes = (long)batch * channels;
+        if (x.Length < planes * plane || g.Length < planes * outPlane || y.Length < planes * outPlane || indices.Length < planes * outPlane
+            || (!dx.IsEmpty && (dx.Length < planes * plane || weight.Length < channels)) || mean.Length < channels || variance.Length < channels)
+        {
+            throw new ArgumentException($"PooledBatchNorm.Backward: spans too short for [{batch}, {channels}, {height}, {width}].");
+        }
+        unsafe
+        {
+            fixed (T* px = x, pg = g, py = y, pw = weight, pm = mean, pv = variance, pdx = dx, pdw = dweight, pdb = dbias)
+            fixed (int* pi = indices)
+            {
+                T* xp = px, gp = pg, yp = py, wp = pw, mp = pm, vp = pv, dxp = pdx, dwp = pdw, dbp = pdb;
+                int* ip = pi;
+                bool wantDx = !dx.IsEmpty, wantDw = !dweight.IsEmpty, wantDb = !dbias.IsEmpty;
+                T count = T.CreateTruncating((long)batch * plane);
+                KernelParallelism.ForRanges(channels, x.Length, (c0, c1) =>
+                {
+                    for (int c = c0; c < c1; c++)
+                    {
+                        T sumDy = T.Zero, sumDyX = T.Zero;
+                        for (int n = 0; n < batch; n++)
+                        {
+                            long p = (long)n * channels + c;
+                            (T rowSum, T rowDot) = WindowSums(xp + p * plane, gp + p * outPlane, yp + p * outPlane, ip + p * outPlane, outPlane);
+                            sumDy += rowSum;
+                            sumDyX += rowDot;
+                        }
+                        (T a, T b, T shift, T dw, T db) = Normalization.BackwardCoefficients(wantDx ? wp[c] : T.Zero, mp[c], vp[c], eps, sumDy, sumDyX, count);
+                        if (wantDb)
+                        {
+                            dbp[c] = db;
+                        }
+                        if (wantDw)
+                        {
+                            dwp[c] = dw;
+                        }
+                        if (!wantDx)
+                        {
+                            continue;
+                        }
+                        for (int n = 0; n < batch; n++)
+                        {
+                            long p = (long)n * channels + c;
+                            T* dxPlane = dxp + p * plane;
+                            RowOps.Affine(new ReadOnlySpan<T>(xp + p * plane, plane), b, shift, new Span<T>(dxPlane, plane));
+                            T* gPlane = gp + p * outPlane, yPlane = yp + p * outPlane;
+                            int* iPlane = ip + p * outPlane;
+                            for (int j = 0; j < outPlane; j++)
+                            {
+                                if (yPlane[j] > T.Zero)
+                                {
+                                    dxPlane[iPlane[j]] += a * gPlane[j];
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>Each window's top-left position in a plane of <paramref name="width"/>, in output order.</summary>
+    private static int[] Corners(int height, int width)
+    {
+        int oh = height / 2, ow = width / 2;
+        var corners = new int[oh * ow];
+        for (int oy = 0; oy < oh; oy++)
+        {
+            for (int ox = 0; ox < ow; ox++)
+            {
+                corners[oy * ow + ox] = 2 * oy * width + 2 * ox;
+            }
+        }
+        return corners;
+    }
+
+    /// <summary><c>(sum(g), sum(g * x[argmax]))</c> over the windows of one plane whose output passed the ReLU.</summary>
+    private static unsafe (T Sum, T Dot) WindowSums<T>(T* x, T* g, T* y, int* indices, int windows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero, dot = T.Zero;
+        for (int j = 0; j < windows; j++)
+        {
+            if (y[j] > T.Zero)
+            {
+                sum += g[j];
+                dot += g[j] * x[indices[j]];
+            }
+        }
+        return (sum, dot);
+    }
+
+    /// <summary>The windows of one plane: normalise, pick the first maximum, apply the ReLU.</summary>
+    private static unsafe void Windows<T>(T* x, int width, int[] corners, T scale, T shift, T* y, int* indices)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = typeof(T) == typeof(float) && Avx2.IsSupported
+            ? EightAtATime((float*)x, width, corners, Unsafe.As<T, float>(ref scale), Unsafe.As<T, float>(ref shift), (float*)y, indices)
+            : 0;
+        for (; j < corners.Length; j++)
+        {
+            int i0 = corners[j], i1 = i0 + 1, i2 = i0 + width, i3 = i2 + 1;
+            T a = x[i0] * scale + shift, b = x[i1] * scale + shift, c = x[i2] * scale + shift, d = x[i3] * scale + shift;
+            // The rules of Pooling.Window: column winners (bottom only when larger, or NaN over a non-NaN top), then the
+            // right winner only when larger, tied with c before it, or NaN.
+            bool nanA = T.IsNaN(a), nanB = T.IsNaN(b), nanC = T.IsNaN(c), nanD = T.IsNaN(d);
+            bool takeC = (c > a) | (nanC & !nanA), takeD = (d > b) | (nanD & !nanB);
+            (T l, int li) = takeC ? (c, i2) : (a, i0);
+            (T r, int ri) = takeD ? (d, i3) : (b, i1);
+            bool nanL = nanA | nanC, nanR = nanB | nanD, rightFirst = takeC & !takeD;
+            bool takeRight = (r > l) | ((r == l) & rightFirst) | (nanR & (!nanL | rightFirst));
+            (T v, int vi) = takeRight ? (r, ri) : (l, li);
+            indices[j] = vi;
+            y[j] = v > T.Zero || T.IsNaN(v) ? v : T.Zero;
+        }
+    }
+
+    /// <summary>Eight windows at a time (float, AVX2): the four corners gathered, normalised, and selected as lane masks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int EightAtATime(float* image, int width, int[] corners, float scale, float shift, float* values, int* indices)
+    {
+        int done = corners.Length & ~7;
+        Vector256<int> one = Vector256.Create(1), down = Vector256.Create(width);
+        Vector256<float> s = Vector256.Create(scale), t = Vector256.Create(shift);
+        fixed (int* corner = corners)
+        {
+            for (int j = 0; j < done; j += 8)
+            {
+                Vector256<int> iA = Vector256.Load(corner + j), iB = iA + one, iC = iA + down, iD = iC + one;
+                // Multiply, then add, as RowOps.Affine does: the normalised values are bit for bit those of batch norm.
+                Vector256<float> a = Avx2.GatherVector256(image, iA, 4) * s + t, b = Avx2.GatherVector256(image, iB, 4) * s + t;
+                Vector256<float> c = Avx2.GatherVector256(image, iC, 4) * s + t, d = Avx2.GatherVector256(image, iD, 4) * s + t;
+                Vector256<float> nanA = ~Vector256.Equals(a, a), nanB = ~Vector256.Equals(b, b);
+                Vector256<float> nanC = ~Vector256.Equals(c, c), nanD = ~Vector256.Equals(d, d);
+                Vector256<float> takeC = Vector256.GreaterThan(c, a) | Vector256.AndNot(nanC, nanA);
+                Vector256<float> takeD = Vector256.GreaterThan(d, b) | Vector256.AndNot(nanD, nanB);
+                Vector256<float> l = Vector256.ConditionalSelect(takeC, c, a), r = Vector256.ConditionalSelect(takeD, d, b);
+                Vector256<int> li = Vector256.ConditionalSelect(takeC.AsInt32(), iC, iA), ri = Vector256.ConditionalSelect(takeD.AsInt32(), iD, iB);
+                Vector256<float> nanL = nanA | nanC, nanR = nanB | nanD;
+                Vector256<float> rightFirst = Vector256.AndNot(takeC, takeD);
+                Vector256<float> takeRight = Vector256.GreaterThan(r, l) | (Vector256.Equals(r, l) & rightFirst) | (nanR & (~nanL | rightFirst));
+                Vector256<float> v = Vector256.ConditionalSelect(takeRight, r, l);
+                Vector256<float> keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
+                Vector256.ConditionalSelect(keep, v, Vector256<float>.Zero).Store(values + j);
+                Vector256.ConditionalSelect(takeRight.AsInt32(), ri, li).Store(indices + j);
+            }
+        }
+        return done;
+    }
+}

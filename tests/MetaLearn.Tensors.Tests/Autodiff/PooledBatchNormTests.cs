@@ -1,0 +1,88 @@
+namespace MetaLearn.Tensors.Tests.Autodiff;
+
+/// <summary>
+/// The fused block tail <c>BatchNormMaxPoolRelu</c> against the three ops it replaces, in float32: the same output bits
+/// (so the same argmax windows), and gradients equal up to summation order, at first and second order.
+/// </summary>
+public class PooledBatchNormTests
+{
+    private static Tensor Unfused(Tensor x, Tensor w, Tensor b) => Functional.MaxPool2d(Functional.BatchNorm(x, w, b), 2).Relu();
+
+    /// <summary>Plane sizes for every path of the window kernel: eight-window groups with and without a scalar tail, odd sides.</summary>
+    [Theory]
+    [InlineData(2, 3, 2, 2)]
+    [InlineData(3, 4, 7, 7)]
+    [InlineData(2, 5, 14, 14)]
+    [InlineData(2, 2, 28, 28)]
+    [InlineData(4, 3, 5, 9)]
+    [InlineData(1, 2, 16, 34)]
+    public void ValuesAreThoseOfTheThreeOpsAndGradientsAgree(int n, int c, int h, int w)
+    {
+        var rng = new Rng((ulong)(n * 1000 + c * 100 + h * 10 + w));
+        Tensor x = Tensor.Normal(rng, [n, c, h, w]).SetRequiresGrad();
+        Tensor weight = Tensor.Normal(rng, [c], 1.0, 0.5).SetRequiresGrad(), bias = Tensor.Normal(rng, [c], 0.0, 0.5).SetRequiresGrad();
+        Tensor fused = Functional.BatchNormMaxPoolRelu(x, weight, bias), reference = Unfused(x, weight, bias);
+        Assert.Equal(reference.Shape.ToArray(), fused.Shape.ToArray());
+        Assert.Equal(reference.ToFloatArray(), fused.ToFloatArray());
+
+        Tensor probe = Tensor.Normal(rng, fused.Shape.ToArray());
+        Tensor[] first = Autograd.Grad((fused * probe).Sum(), [x, weight, bias], retainGraph: true);
+        Tensor[] expected = Autograd.Grad((reference * probe).Sum(), [x, weight, bias], retainGraph: true);
+        for (int i = 0; i < 3; i++)
+        {
+            AssertClose(expected[i], first[i], 2e-4);
+        }
+
+        // Second order: the recorded gradient, differentiated again along a direction.
+        Tensor[] g = Autograd.Grad((fused * probe).Sum(), [x, weight], createGraph: true);
+        Tensor[] gRef = Autograd.Grad((reference * probe).Sum(), [x, weight], createGraph: true);
+        Tensor direction = Tensor.Normal(rng, x.Shape.ToArray());
+        Tensor[] second = Autograd.Grad((g[0] * direction).Sum() + g[1].Sum(), [x, weight, bias], allowUnused: true);
+        Tensor[] secondRef = Autograd.Grad((gRef[0] * direction).Sum() + gRef[1].Sum(), [x, weight, bias], allowUnused: true);
+        for (int i = 0; i < 3; i++)
+        {
+            AssertClose(secondRef[i], second[i], 2e-3);
+        }
+    }
+
+    [Fact]
+    public void TiesGoToTheFirstWindowElementAsInMaxPooling()
+    {
+        // Constant 2x2 blocks: every window is a four-way tie, so the gradient must land where max-pooling puts it.
+        float[] values = new float[2 * 2 * 8 * 8];
+        for (int i = 0; i < values.Length; i++)
+        {
+            int row = i / 8 % 8, col = i % 8;
+            values[i] = (row / 2 * 4 + col / 2) * 0.25f + i / 64;
+        }
+        Tensor x = Tensor.FromArray(values, 2, 2, 8, 8).SetRequiresGrad();
+        Tensor w = Tensor.Full([2], 1.5).SetRequiresGrad(), b = Tensor.Full([2], 0.1).SetRequiresGrad();
+        Tensor fused = Functional.BatchNormMaxPoolRelu(x, w, b), reference = Unfused(x, w, b);
+        Assert.Equal(reference.ToFloatArray(), fused.ToFloatArray());
+        AssertClose(Autograd.Grad(fused.Sum(), x), Autograd.Grad(reference.Sum(), x), 1e-5);
+    }
+
+    [Fact]
+    public void NaNPropagatesAndBadShapesAreRefused()
+    {
+        float[] values = [.. Enumerable.Range(0, 32).Select(i => (float)i)];
+        values[5] = float.NaN;
+        Tensor y = Functional.BatchNormMaxPoolRelu(Tensor.FromArray(values, 2, 1, 4, 4));
+        Assert.All(y.ToFloatArray(), v => Assert.True(float.IsNaN(v))); // the NaN spoils channel 0's statistics, so every window
+        var e = Assert.Throws<ArgumentException>(() => Functional.BatchNormMaxPoolRelu(Tensor.Zeros(2, 3)));
+        Assert.Contains("[N, C, H, W]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Functional.BatchNormMaxPoolRelu(Tensor.Zeros(2, 3, 4, 4), Tensor.Ones(2)));
+        Assert.Contains("weight has shape [2] but the input has 3 channels", e.Message);
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance)
+    {
+        double[] e = expected.ToDoubleArray(), a = actual.ToDoubleArray();
+        Assert.Equal(e.Length, a.Length);
+        double scale = Math.Max(1.0, e.Max(Math.Abs));
+        for (int i = 0; i < e.Length; i++)
+        {
+            Assert.True(Math.Abs(e[i] - a[i]) <= tolerance * scale, $"element {i}: {a[i]} vs {e[i]} (scale {scale})");
+        }
+    }
+}
