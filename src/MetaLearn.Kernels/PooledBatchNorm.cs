@@ -90,41 +90,45 @@ public static class PooledBatchNorm
                 T count = T.CreateTruncating((long)batch * plane);
                 KernelParallelism.ForRanges(channels, x.Length, (c0, c1) =>
                 {
-                    for (int c = c0; c < c1; c++)
+                    // The gradient that reaches the normalised map, per window: g where the output passed the ReLU, else 0.
+                    // Computed once without branches (whether a window passed is a coin flip on real data).
+                    T[] masked = Scratch<T>.Get(batch * outPlane);
+                    fixed (T* pmasked = masked)
                     {
-                        T sumDy = T.Zero, sumDyX = T.Zero;
-                        for (int n = 0; n < batch; n++)
+                        for (int c = c0; c < c1; c++)
                         {
-                            long p = (long)n * channels + c;
-                            (T rowSum, T rowDot) = WindowSums(xp + p * plane, gp + p * outPlane, yp + p * outPlane, ip + p * outPlane, outPlane);
-                            sumDy += rowSum;
-                            sumDyX += rowDot;
-                        }
-                        (T a, T b, T shift, T dw, T db) = Normalization.BackwardCoefficients(wantDx ? wp[c] : T.Zero, mp[c], vp[c], eps, sumDy, sumDyX, count);
-                        if (wantDb)
-                        {
-                            dbp[c] = db;
-                        }
-                        if (wantDw)
-                        {
-                            dwp[c] = dw;
-                        }
-                        if (!wantDx)
-                        {
-                            continue;
-                        }
-                        for (int n = 0; n < batch; n++)
-                        {
-                            long p = (long)n * channels + c;
-                            T* dxPlane = dxp + p * plane;
-                            RowOps.Affine(new ReadOnlySpan<T>(xp + p * plane, plane), b, shift, new Span<T>(dxPlane, plane));
-                            T* gPlane = gp + p * outPlane, yPlane = yp + p * outPlane;
-                            int* iPlane = ip + p * outPlane;
-                            for (int j = 0; j < outPlane; j++)
+                            T sumDy = T.Zero, sumDyX = T.Zero;
+                            for (int n = 0; n < batch; n++)
                             {
-                                if (yPlane[j] > T.Zero)
+                                long p = (long)n * channels + c;
+                                T* gm = pmasked + (long)n * outPlane;
+                                MaskByPositive(gp + p * outPlane, yp + p * outPlane, gm, outPlane);
+                                (T rowSum, T rowDot) = WindowSums(xp + p * plane, gm, ip + p * outPlane, outPlane);
+                                sumDy += rowSum;
+                                sumDyX += rowDot;
+                            }
+                            (T a, T b, T shift, T dw, T db) = Normalization.BackwardCoefficients(wantDx ? wp[c] : T.Zero, mp[c], vp[c], eps, sumDy, sumDyX, count);
+                            if (wantDb)
+                            {
+                                dbp[c] = db;
+                            }
+                            if (wantDw)
+                            {
+                                dwp[c] = dw;
+                            }
+                            if (!wantDx)
+                            {
+                                continue;
+                            }
+                            for (int n = 0; n < batch; n++)
+                            {
+                                long p = (long)n * channels + c;
+                                T* dxPlane = dxp + p * plane, gm = pmasked + (long)n * outPlane;
+                                int* iPlane = ip + p * outPlane;
+                                RowOps.Affine(new ReadOnlySpan<T>(xp + p * plane, plane), b, shift, new Span<T>(dxPlane, plane));
+                                for (int j = 0; j < outPlane; j++)
                                 {
-                                    dxPlane[iPlane[j]] += a * gPlane[j];
+                                    dxPlane[iPlane[j]] += a * gm[j];
                                 }
                             }
                         }
@@ -149,17 +153,32 @@ public static class PooledBatchNorm
         return corners;
     }
 
-    /// <summary><c>(sum(g), sum(g * x[argmax]))</c> over the windows of one plane whose output passed the ReLU.</summary>
-    private static unsafe (T Sum, T Dot) WindowSums<T>(T* x, T* g, T* y, int* indices, int windows) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><c>masked[j] = y[j] &gt; 0 ? g[j] : 0</c> (a NaN output passes nothing, as the ReLU's mask).</summary>
+    private static unsafe void MaskByPositive<T>(T* g, T* y, T* masked, int windows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; j <= windows - Vector<T>.Count; j += Vector<T>.Count)
+            {
+                Vector<T> keep = Vector.GreaterThan(Vector.Load(y + j), Vector<T>.Zero);
+                Vector.ConditionalSelect(keep, Vector.Load(g + j), Vector<T>.Zero).Store(masked + j);
+            }
+        }
+        for (; j < windows; j++)
+        {
+            masked[j] = y[j] > T.Zero ? g[j] : T.Zero;
+        }
+    }
+
+    /// <summary><c>(sum(gm), sum(gm * x[argmax]))</c> over the windows of one plane.</summary>
+    private static unsafe (T Sum, T Dot) WindowSums<T>(T* x, T* gm, int* indices, int windows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sum = T.Zero, dot = T.Zero;
         for (int j = 0; j < windows; j++)
         {
-            if (y[j] > T.Zero)
-            {
-                sum += g[j];
-                dot += g[j] * x[indices[j]];
-            }
+            sum += gm[j];
+            dot += gm[j] * x[indices[j]];
         }
         return (sum, dot);
     }

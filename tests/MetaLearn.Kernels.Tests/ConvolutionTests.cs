@@ -5,14 +5,15 @@ public class ConvolutionTests
     private const int OutChannels = 5;
 
     /// <summary>
-    /// Each geometry is large enough (N * C*K*K * OH*OW > 2^20) that a 2-thread budget takes the parallel paths: one image
-    /// per GEMM (32x32 output), groups of images (3x3 and 1x1 outputs, a ragged last group), and a strided window.
+    /// Each geometry is large enough (N * C*K*K * OH*OW > 2^20) that a 2-thread budget takes the parallel paths: shifted
+    /// rows (32x32 and 28x28 "same" convolutions), groups of images (3x3 and 1x1 outputs, a ragged last group), and a strided window.
     /// </summary>
     [Theory]
     [InlineData(8, 16, 32, 32, 1, 1)]
     [InlineData(301, 64, 3, 3, 1, 1)]
     [InlineData(1900, 64, 1, 1, 1, 1)]
     [InlineData(121, 64, 7, 7, 2, 1)]
+    [InlineData(200, 1, 28, 28, 1, 1)] // one input channel: the narrow weight gradient, split across threads
     public void AllThreePassesMatchADirectConvolutionAndDoNotDependOnTheThreadCount(int batch, int channels, int height, int width, int stride, int padding)
     {
         var g = new WindowGeometry(batch, channels, height, width, 3, 3, stride, padding);
