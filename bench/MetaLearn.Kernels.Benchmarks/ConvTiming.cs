@@ -107,6 +107,52 @@ public static class ConvTiming
         }
     }
 
+    /// <summary>
+    /// The block tail on one thread at the two workloads' largest maps: the fused kernels
+    /// (<see cref="PooledBatchNorm"/>) against batch norm, the 2x2 pool and the ReLU one after another, best of 9.
+    /// </summary>
+    public static void BatchNormPool(TextWriter output)
+    {
+        output.WriteLine($"{"map",-22} {"fused fwd ms",13} {"fused bwd ms",13} {"unfused fwd ms",15} {"unfused bwd ms",15}");
+        foreach ((int n, int c, int side) in new[] { (75, 64, 28), (600, 64, 28), (600, 64, 14) })
+        {
+            var rng = new Random(2);
+            int size = n * c * side * side, pooled = n * c * (side / 2) * (side / 2);
+            float[] x = [.. Enumerable.Range(0, size).Select(_ => (float)rng.NextDouble() - 0.5f)];
+            float[] w = [.. Enumerable.Range(0, c).Select(_ => 1f)], b = new float[c], g = [.. Enumerable.Range(0, pooled).Select(_ => (float)rng.NextDouble() - 0.5f)];
+            float[] y = new float[pooled], mean = new float[c], variance = new float[c], dx = new float[size], dw = new float[c], db = new float[c];
+            float[] normalised = new float[size], pooledValues = new float[pooled], relu = new float[pooled], scattered = new float[size];
+            int[] index = new int[pooled];
+            double[] best = [double.MaxValue, double.MaxValue, double.MaxValue, double.MaxValue];
+            using (KernelParallelism.Limit(1))
+            {
+                for (int round = 0; round < 9; round++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    PooledBatchNorm.Forward<float>(x, n, c, side, side, w, b, 1e-5f, y, index, mean, variance);
+                    best[0] = Math.Min(best[0], clock.Elapsed.TotalMilliseconds);
+                    clock.Restart();
+                    PooledBatchNorm.Backward<float>(x, g, y, index, n, c, side, side, w, mean, variance, 1e-5f, dx, dw, db);
+                    best[1] = Math.Min(best[1], clock.Elapsed.TotalMilliseconds);
+                    clock.Restart();
+                    Normalization.BatchNormForward<float>(x, n, c, side * side, w, b, 1e-5f, normalised, mean, variance);
+                    Pooling.MaxPool2x2<float>(normalised, n * c, side, side, pooledValues, index);
+                    System.Numerics.Tensors.TensorPrimitives.Max(pooledValues, 0f, relu);
+                    best[2] = Math.Min(best[2], clock.Elapsed.TotalMilliseconds);
+                    clock.Restart();
+                    Array.Clear(scattered);
+                    for (int i = 0; i < pooled; i++)
+                    {
+                        scattered[(i / ((side / 2) * (side / 2))) * side * side + index[i]] += relu[i] > 0 ? g[i] : 0;
+                    }
+                    Normalization.BatchNormBackward<float>(x, scattered, n, c, side * side, w, mean, variance, 1e-5f, dx, dw, db);
+                    best[3] = Math.Min(best[3], clock.Elapsed.TotalMilliseconds);
+                }
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"{n}x{c}x{side}x{side}",-22} {best[0],13:F2} {best[1],13:F2} {best[2],15:F2} {best[3],15:F2}"));
+        }
+    }
+
     /// <summary>Window.Unfold and Window.Fold alone (im2col and col2im of the whole batch, one image at a time).</summary>
     public static void Unfold(TextWriter output)
     {

@@ -2,7 +2,7 @@
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter '*']
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- quick [SHAPE-SUBSTRING] [--no-baseline]
 //   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- conv [GROUP-WIDTH...]   (default 1 128 256 512)
-//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- pool | unfold | passes
+//   dotnet run -c Release --project bench/MetaLearn.Kernels.Benchmarks -- pool | unfold | passes | bnpool
 using BenchmarkDotNet.Running;
 using MetaLearn.Kernels.Benchmarks;
 
@@ -20,6 +20,11 @@ if (args.Length > 0 && args[0] == "unfold")
 if (args.Length > 0 && args[0] == "passes")
 {
     ConvTiming.Passes(Console.Out);
+    return;
+}
+if (args.Length > 0 && args[0] == "bnpool")
+{
+    ConvTiming.BatchNormPool(Console.Out);
     return;
 }
 if (args.Length > 0 && args[0] == "pool")

@@ -53,7 +53,7 @@ public static class Functional
     {
         WindowGeometry g = PoolGeometry("max_pool2d", x, kernelSize, stride ?? kernelSize, 0);
         int planes = g.Batch, outPlane = g.OutHeight * g.OutWidth;
-        int[] index = GC.AllocateUninitializedArray<int>(planes * outPlane); // every entry is written by the kernel
+        Positions index = Positions.Allocate(planes * outPlane); // every entry is written by the kernel
         Tensor source = x.Reshape(planes, g.Height * g.Width);
         if (kernelSize == 2 && g.Stride == 2)
         {
@@ -61,21 +61,21 @@ public static class Functional
             Tensor values = Tensor.Empty([planes, outPlane], x.DType);
             if (x.DType == DType.Float32)
             {
-                Kernels.Pooling.MaxPool2x2<float>(x.Span<float>(), planes, g.Height, g.Width, values.Span<float>(), index);
+                Kernels.Pooling.MaxPool2x2<float>(x.Span<float>(), planes, g.Height, g.Width, values.Span<float>(), index.Span);
             }
             else
             {
-                Kernels.Pooling.MaxPool2x2<double>(x.Span<double>(), planes, g.Height, g.Width, values.Span<double>(), index);
+                Kernels.Pooling.MaxPool2x2<double>(x.Span<double>(), planes, g.Height, g.Width, values.Span<double>(), index.Span);
             }
             return Ops.Gather.Computed(source, 1, index, values).Reshape(x.Shape[0], x.Shape[1], g.OutHeight, g.OutWidth);
         }
         if (x.DType == DType.Float32)
         {
-            Kernels.Pooling.MaxPoolIndices<float>(x.Span<float>(), planes, g.Height, g.Width, kernelSize, g.Stride, index);
+            Kernels.Pooling.MaxPoolIndices<float>(x.Span<float>(), planes, g.Height, g.Width, kernelSize, g.Stride, index.Span);
         }
         else
         {
-            Kernels.Pooling.MaxPoolIndices<double>(x.Span<double>(), planes, g.Height, g.Width, kernelSize, g.Stride, index);
+            Kernels.Pooling.MaxPoolIndices<double>(x.Span<double>(), planes, g.Height, g.Width, kernelSize, g.Stride, index.Span);
         }
         // The values are a gather of the argmax positions, so the gradient is the Gather/ScatterAdd pair.
         return Ops.Gather.Apply(source, 1, index, [planes, outPlane])

@@ -60,18 +60,28 @@ internal static class StoragePool
     }
 
     /// <summary>An array of at least <paramref name="count"/> elements with unspecified contents.</summary>
-    public static Array Rent(DType dtype, int count)
+    public static Array Rent(DType dtype, int count) => Rent(dtype == DType.Float32 ? Kind.Float32 : Kind.Float64, count);
+
+    /// <summary>An <c>int[]</c> of at least <paramref name="count"/> elements with unspecified contents.</summary>
+    public static int[] RentInts(int count) => (int[])Rent(Kind.Int32, count);
+
+    private static Array Rent(Kind kind, int count)
     {
         int capacity = Capacity(count);
         lock (s_lock)
         {
-            if (s_free.TryGetValue(Key(dtype, capacity), out Stack<Array>? stack) && stack.TryPop(out Array? array))
+            if (s_free.TryGetValue(Key(kind, capacity), out Stack<Array>? stack) && stack.TryPop(out Array? array))
             {
                 s_pooledBytes -= Bytes(array);
                 return array;
             }
         }
-        return dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(capacity) : GC.AllocateUninitializedArray<double>(capacity);
+        return kind switch
+        {
+            Kind.Float32 => GC.AllocateUninitializedArray<float>(capacity),
+            Kind.Float64 => GC.AllocateUninitializedArray<double>(capacity),
+            _ => GC.AllocateUninitializedArray<int>(capacity),
+        };
     }
 
     /// <summary>
@@ -80,20 +90,24 @@ internal static class StoragePool
     /// </summary>
     internal static bool PoisonReturned { get; set; }
 
-    /// <summary>Takes back arrays from <see cref="Rent"/>.</summary>
+    /// <summary>Takes back arrays from <see cref="Rent(DType, int)"/> and <see cref="RentInts"/>.</summary>
     public static void Return(ReadOnlySpan<Array> arrays)
     {
         if (PoisonReturned)
         {
             foreach (Array array in arrays)
             {
-                if (array is float[] f)
+                switch (array)
                 {
-                    f.AsSpan().Fill(float.NaN);
-                }
-                else
-                {
-                    ((double[])array).AsSpan().Fill(double.NaN);
+                    case float[] f:
+                        f.AsSpan().Fill(float.NaN);
+                        break;
+                    case double[] d:
+                        d.AsSpan().Fill(double.NaN);
+                        break;
+                    default:
+                        ((int[])array).AsSpan().Clear(); // positions: stale ones would point at the first element
+                        break;
                 }
             }
         }
@@ -101,8 +115,7 @@ internal static class StoragePool
         {
             foreach (Array array in arrays)
             {
-                DType dtype = array is float[] ? DType.Float32 : DType.Float64;
-                long key = Key(dtype, array.Length);
+                long key = Key(KindOf(array), array.Length);
                 if (!s_free.TryGetValue(key, out Stack<Array>? stack))
                 {
                     s_free[key] = stack = new Stack<Array>();
@@ -123,7 +136,21 @@ internal static class StoragePool
         }
     }
 
-    private static long Key(DType dtype, int capacity) => ((long)capacity << 1) | (dtype == DType.Float32 ? 0L : 1L);
+    private enum Kind
+    {
+        Float32,
+        Float64,
+        Int32,
+    }
 
-    private static long Bytes(Array array) => (long)array.Length * (array is float[] ? sizeof(float) : sizeof(double));
+    private static Kind KindOf(Array array) => array switch
+    {
+        float[] => Kind.Float32,
+        double[] => Kind.Float64,
+        _ => Kind.Int32,
+    };
+
+    private static long Key(Kind kind, int capacity) => ((long)capacity << 2) | (long)kind;
+
+    private static long Bytes(Array array) => (long)array.Length * (array is double[] ? sizeof(double) : sizeof(float));
 }

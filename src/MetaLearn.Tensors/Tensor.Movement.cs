@@ -200,7 +200,7 @@ public sealed partial class Tensor
         }
         int[] shape = _shape.ToArray();
         shape[d] = m;
-        return Ops.Gather.Apply(this, d, index, shape);
+        return Ops.Gather.Apply(this, d, Positions.Of(index), shape);
     }
 
     /// <summary>
@@ -222,7 +222,7 @@ public sealed partial class Tensor
                 "the index must have the source's shape except along dim.");
         }
         CheckIndices("gather", index, _shape[d], d);
-        return Ops.Gather.Apply(this, d, (int[])index.Clone(), (int[])indexShape.Clone());
+        return Ops.Gather.Apply(this, d, Positions.Of((int[])index.Clone()), (int[])indexShape.Clone());
     }
 
     private static void CheckIndices(string op, int[] indices, int size, int dim)

@@ -40,7 +40,7 @@ public sealed partial class Tensor
     {
         int d = Shapes.NormalizeDim("max", dim, Rank);
         int[] index = ArgMax(d, out int[] keptShape);
-        Tensor values = Ops.Gather.Apply(this, d, index, keptShape);
+        Tensor values = Ops.Gather.Apply(this, d, Positions.Of(index), keptShape);
         return keepDim ? values : values.Reshape(_shape.Where((_, i) => i != d).ToArray());
     }
 

@@ -168,9 +168,14 @@ public sealed class TensorScope : IDisposable
     }
 
     /// <summary>Backing memory for a new tensor of <paramref name="count"/> elements, lent until this scope ends.</summary>
-    internal PooledStorage Rent(DType dtype, int count)
+    internal PooledStorage Rent(DType dtype, int count) => Lend(StoragePool.Rent(dtype, count));
+
+    /// <summary>An <c>int[]</c> of at least <paramref name="count"/> elements for <see cref="Positions"/>, lent until this scope ends.</summary>
+    internal PooledStorage RentInts(int count) => Lend(StoragePool.RentInts(count));
+
+    private PooledStorage Lend(Array array)
     {
-        var storage = new PooledStorage(StoragePool.Rent(dtype, count), this);
+        var storage = new PooledStorage(array, this);
         _lent.Add(storage);
         return storage;
     }

@@ -162,6 +162,22 @@ public class TensorScopeTests
     }
 
     [Fact]
+    public void SavedPositionsAreLentByTheScopeLikeTensors()
+    {
+        Positions inside, small, outside = Positions.Allocate(5000);
+        using (TensorScope.Begin())
+        {
+            inside = Positions.Allocate(5000);
+            small = Positions.Allocate(10);
+            inside.Span.Fill(3);
+            Assert.Equal(5000, inside.Span.Length);
+        }
+        Assert.Contains("TensorScope that has ended", Assert.Throws<InvalidOperationException>(() => inside.Span.Length).Message);
+        Assert.Equal(10, small.Span.Length); // below the pooling size: the collector's
+        Assert.Equal(5000, outside.Span.Length);
+    }
+
+    [Fact]
     public void RunningStatisticsUpdatedInsideAScopeOutliveIt()
     {
         var stats = new BatchNormStatistics(2048);

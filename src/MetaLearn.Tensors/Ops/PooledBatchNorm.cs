@@ -10,7 +10,7 @@ namespace MetaLearn.Tensors.Ops;
 /// adjoint of max-pooling's gather), then <see cref="BatchNormInputGrad"/> and <see cref="BatchNormWeightGrad"/>, all
 /// differentiable again.
 /// </summary>
-internal sealed class PooledBatchNormOp(Tensor x, Tensor weight, Tensor bias, double eps, Tensor mean, Tensor variance, int[] index)
+internal sealed class PooledBatchNormOp(Tensor x, Tensor weight, Tensor bias, double eps, Tensor mean, Tensor variance, Positions index)
     : Function(x, weight, bias)
 {
     public override string Name => "batch_norm_max_pool_relu";
@@ -20,16 +20,16 @@ internal sealed class PooledBatchNormOp(Tensor x, Tensor weight, Tensor bias, do
         int batch = x.Shape[0], channels = x.Shape[1], height = x.Shape[2], width = x.Shape[3];
         Tensor y = Tensor.Empty([batch, channels, height / 2, width / 2], x.DType);
         Tensor mean = Tensor.Empty([channels], x.DType), variance = Tensor.Empty([channels], x.DType);
-        int[] index = GC.AllocateUninitializedArray<int>(y.Count); // every entry is written by the kernel
+        Positions index = Positions.Allocate(y.Count); // every entry is written by the kernel
         if (x.DType == DType.Float32)
         {
             PooledBatchNorm.Forward<float>(x.Span<float>(), batch, channels, height, width, weight.Span<float>(), bias.Span<float>(), (float)eps,
-                y.Span<float>(), index, mean.Span<float>(), variance.Span<float>());
+                y.Span<float>(), index.Span, mean.Span<float>(), variance.Span<float>());
         }
         else
         {
             PooledBatchNorm.Forward<double>(x.Span<double>(), batch, channels, height, width, weight.Span<double>(), bias.Span<double>(), eps,
-                y.Span<double>(), index, mean.Span<double>(), variance.Span<double>());
+                y.Span<double>(), index.Span, mean.Span<double>(), variance.Span<double>());
         }
         return Graph.Record(y, "batch_norm_max_pool_relu",
             Graph.Needs(x, weight, bias) ? new PooledBatchNormOp(x, weight, bias, eps, mean, variance, index) : null);
@@ -47,13 +47,13 @@ internal sealed class PooledBatchNormOp(Tensor x, Tensor weight, Tensor bias, do
         Tensor? db = needs[2] ? Tensor.Empty([channels], x.DType) : null;
         if (x.DType == DType.Float32)
         {
-            PooledBatchNorm.Backward<float>(x.Span<float>(), g.Span<float>(), y.Span<float>(), index, batch, channels, height, width,
+            PooledBatchNorm.Backward<float>(x.Span<float>(), g.Span<float>(), y.Span<float>(), index.Span, batch, channels, height, width,
                 weight.Span<float>(), mean.Span<float>(), variance.Span<float>(), (float)eps,
                 dx is null ? default : dx.Span<float>(), dw is null ? default : dw.Span<float>(), db is null ? default : db.Span<float>());
         }
         else
         {
-            PooledBatchNorm.Backward<double>(x.Span<double>(), g.Span<double>(), y.Span<double>(), index, batch, channels, height, width,
+            PooledBatchNorm.Backward<double>(x.Span<double>(), g.Span<double>(), y.Span<double>(), index.Span, batch, channels, height, width,
                 weight.Span<double>(), mean.Span<double>(), variance.Span<double>(), eps,
                 dx is null ? default : dx.Span<double>(), dw is null ? default : dw.Span<double>(), db is null ? default : db.Span<double>());
         }

@@ -98,7 +98,7 @@ public static class GradCheckCases
         new("stack", x => Tensor.Stack([x[0], x[1] * x[0]], 0), () => [R(52, 3), R(53, 3)]),
         new("index_select", x => x[0].IndexSelect(0, 2, 0, 2).Square(), () => [R(54, 3, 2)]),
         new("gather", x => x[0].Gather(1, [2, 0, 1, 1, 0, 2], 3, 2).Exp(), () => [R(55, 3, 3)]),
-        new("scatter_add (gather adjoint)", x => ScatterAdd.Apply(x[0], 1, [2, 0, 1, 1, 0, 2], [3, 3]).Square(), () => [R(56, 3, 2)]),
+        new("scatter_add (gather adjoint)", x => ScatterAdd.Apply(x[0], 1, Positions.Of([2, 0, 1, 1, 0, 2]), [3, 3]).Square(), () => [R(56, 3, 2)]),
 
         // Linear algebra.
         new("matmul", x => x[0].MatMul(x[1]), () => [R(61, 3, 4), R(62, 4, 2)]),
