@@ -145,7 +145,7 @@ public static partial class Convolution
         var planes = new PaddedPlanes(g, outChannels);
         int taps = g.KernelHeight * g.KernelWidth, k = outChannels * taps;
         int imageSize = g.Channels * g.Height * g.Width, outSize = outChannels * g.Height * g.Width;
-        Span<T> transposed = Scratch<T>.Get(g.Channels * k).AsSpan(0, g.Channels * k);
+        Span<T> transposed = Scratch<T>.Prepared(g.Channels * k).AsSpan(0, g.Channels * k);
         for (int o = 0; o < outChannels; o++)
         {
             for (int c = 0; c < g.Channels; c++)

@@ -3,11 +3,17 @@ using System.Numerics;
 namespace MetaLearn.Kernels;
 
 /// <summary>
-/// 2-D convolution (cross-correlation) of <c>[N, C, H, W]</c> input with <c>[O, C, KH, KW]</c> weights. Stride-1 "same"
-/// convolutions on planes at least 7 wide multiply the weights with shifted rows of each zero-padded image
-/// (Convolution.Shifted.cs: no column matrix at all). Every other geometry goes through im2col, a group of images at a
-/// time: the group is unfolded into a pooled <c>[C*KH*KW, G*OH*OW]</c> scratch matrix and multiplied by the weights in
-/// one GEMM, so the column matrix never outlives the call.
+/// 2-D convolution (cross-correlation) of <c>[N, C, H, W]</c> input with <c>[O, C, KH, KW]</c> weights, by one of three
+/// methods chosen from the geometry:
+/// <list type="bullet">
+/// <item>3x3 "same" convolutions with at least 16 channels in and out use Winograd F(2x2, 3x3)
+/// (Convolution.Winograd.cs: 2.25x fewer multiplications);</item>
+/// <item>other stride-1 "same" convolutions on planes at least 7 wide (a one-channel first layer) multiply the weights
+/// with shifted rows of each zero-padded image (Convolution.Shifted.cs: no column matrix at all);</item>
+/// <item>every other geometry goes through im2col, a group of images at a time: the group is unfolded into a pooled
+/// <c>[C*KH*KW, G*OH*OW]</c> scratch matrix and multiplied by the weights in one GEMM, so the column matrix never outlives
+/// the call.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// <para>
@@ -42,7 +48,11 @@ public static partial class Convolution
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (UsesShiftedRows(g))
+        if (UsesWinograd(g, outChannels))
+        {
+            ForwardWinograd(x, weight, bias, y, g, outChannels);
+        }
+        else if (UsesShiftedRows(g))
         {
             ForwardShifted(x, weight, bias, y, g, outChannels);
         }
@@ -103,7 +113,11 @@ public static partial class Convolution
     public static void BackwardInput<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (UsesShiftedRows(g) && g.Channels >= Gemm.MaxTileRows)
+        if (UsesWinograd(g, outChannels))
+        {
+            BackwardInputWinograd(dy, weight, dx, g, outChannels);
+        }
+        else if (UsesShiftedRows(g) && g.Channels >= Gemm.MaxTileRows)
         {
             BackwardInputShifted(dy, weight, dx, g, outChannels);
         }
@@ -156,7 +170,11 @@ public static partial class Convolution
     public static void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (UsesShiftedRows(g))
+        if (UsesWinograd(g, outChannels))
+        {
+            BackwardWeightWinograd(x, dy, dw, g, outChannels);
+        }
+        else if (UsesShiftedRows(g))
         {
             BackwardWeightShifted(x, dy, dw, g, outChannels);
         }

@@ -12,15 +12,22 @@ namespace MetaLearn.Kernels;
 internal static class Scratch<T>
 {
     [ThreadStatic] private static T[]? t_buffer;
+    [ThreadStatic] private static T[]? t_prepared;
 
     /// <summary>This thread's buffer, at least <paramref name="length"/> long (contents unspecified).</summary>
-    public static T[] Get(int length)
+    public static T[] Get(int length) => Grow(ref t_buffer, length);
+
+    /// <summary>
+    /// A second buffer for an operand a kernel prepares on the calling thread and then reads from the ranges it runs
+    /// (which may include the calling thread, using <see cref="Get"/>): transformed weights, say.
+    /// </summary>
+    public static T[] Prepared(int length) => Grow(ref t_prepared, length);
+
+    private static T[] Grow(ref T[]? buffer, int length)
     {
-        T[]? buffer = t_buffer;
         if (buffer is null || buffer.Length < length)
         {
             buffer = new T[Math.Max(length, (buffer?.Length ?? 0) * 2)];
-            t_buffer = buffer;
         }
         return buffer;
     }

@@ -102,6 +102,68 @@ public class ConvolutionTests
         }
     }
 
+    /// <summary>
+    /// Winograd F(2x2, 3x3) for 3x3 "same" convolutions with at least 16 channels each way: all three passes against the
+    /// direct definition in float and double, for ragged tiles (odd sides), height and width that differ, a single pixel,
+    /// a partial last group of images and channel counts off the SIMD width.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 16, 14, 14, 16)]
+    [InlineData(3, 17, 7, 7, 20)]
+    [InlineData(9, 16, 3, 3, 16)]
+    [InlineData(11, 16, 14, 14, 19)]
+    [InlineData(2, 16, 5, 8, 24)]
+    [InlineData(2, 16, 1, 1, 16)]
+    public void WinogradMatchesTheDirectDefinition(int batch, int channels, int height, int width, int outChannels)
+    {
+        var g = new WindowGeometry(batch, channels, height, width, 3, 3, 1, 1);
+        Assert.True(Convolution.UsesWinograd(g, outChannels));
+        var rng = new Random(13);
+        double[] x = Values(rng, g.InputSize), w = Values(rng, outChannels * g.Rows), b = Values(rng, outChannels);
+        double[] dy = Values(rng, batch * outChannels * height * width);
+        (double[] y64, double[] dx64, double[] dw64) = Direct(x, w, b, dy, g, outChannels);
+
+        double[] y = new double[y64.Length], dx = new double[dx64.Length], dw = new double[dw64.Length];
+        Convolution.Forward<double>(x, w, b, y, g, outChannels);
+        Convolution.BackwardInput<double>(dy, w, dx, g, outChannels);
+        Convolution.BackwardWeight<double>(x, dy, dw, g, outChannels);
+        AssertClose(y64, y, 1e-12);
+        AssertClose(dx64, dx, 1e-12);
+        AssertClose(dw64, dw, 1e-12);
+
+        float[] yf = new float[y64.Length], dxf = new float[dx64.Length], dwf = new float[dw64.Length];
+        Convolution.Forward<float>(ToFloat(x), ToFloat(w), ToFloat(b), yf, g, outChannels);
+        Convolution.BackwardInput<float>(ToFloat(dy), ToFloat(w), dxf, g, outChannels);
+        Convolution.BackwardWeight<float>(ToFloat(x), ToFloat(dy), dwf, g, outChannels);
+        AssertClose(y64, yf);
+        AssertClose(dx64, dxf);
+        AssertClose(dw64, dwf);
+    }
+
+    [Fact]
+    public void WinogradGivesTheSameBitsOnOneAndTwoThreads()
+    {
+        var g = new WindowGeometry(24, 64, 14, 14, 3, 3, 1, 1);
+        Assert.True((long)g.Batch * g.Rows * g.OutHeight * g.OutWidth > 1 << 20); // large enough to split
+        var rng = new Random(17);
+        float[] x = ToFloat(Values(rng, g.InputSize)), w = ToFloat(Values(rng, 64 * g.Rows)), b = ToFloat(Values(rng, 64));
+        float[] dy = ToFloat(Values(rng, g.InputSize));
+        (float[], float[], float[]) Run(int threads)
+        {
+            using KernelParallelism.Scope limit = KernelParallelism.Limit(threads);
+            float[] y = new float[g.InputSize], dx = new float[g.InputSize], dw = new float[w.Length];
+            Convolution.Forward<float>(x, w, b, y, g, 64);
+            Convolution.BackwardInput<float>(dy, w, dx, g, 64);
+            Convolution.BackwardWeight<float>(x, dy, dw, g, 64);
+            return (y, dx, dw);
+        }
+        (float[] y1, float[] dx1, float[] dw1) = Run(1);
+        (float[] y2, float[] dx2, float[] dw2) = Run(2);
+        Assert.True(y1.AsSpan().SequenceEqual(y2), "forward differs");
+        Assert.True(dx1.AsSpan().SequenceEqual(dx2), "input gradient differs");
+        Assert.True(dw1.AsSpan().SequenceEqual(dw2), "weight gradient differs");
+    }
+
     [Fact]
     public void NarrowPlanesAndOtherGeometriesKeepIm2col()
     {

@@ -1,0 +1,451 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace MetaLearn.Kernels;
+
+// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for
+// Convolutional Neural Networks", CVPR 2016). Each 2x2 block of outputs is Y = A^T [(G g G^T) . (B^T d B)] A, where d is
+// the 4x4 input tile around it and g the 3x3 kernel: 16 multiplications instead of 36. Over channels, the products for
+// each of the 16 positions (xi, nu) of the 4x4 tile are one GEMM:
+//   forward        M[xi nu] = U[xi nu] (O x C) * V[xi nu] (C x tiles),   U = G g G^T, V = B^T d B, then Y = A^T M A
+//   input grad     the same with the kernel flipped and transposed (a "same" convolution of dy)
+//   weight grad    S[xi nu] = P[xi nu] (O x tiles) * V[xi nu]^T,  P = A dY A^T, then dW = G^T S G
+// The transforms are additions (G holds halves, exact in binary). Ragged planes (odd sides) have their last tiles cut
+// by the edge: those inputs are zero padding and those outputs are not written (or, as dY, are zero).
+//
+// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]   A^T = [1 1 1 0; 0 1 -1 -1]
+public static partial class Convolution
+{
+    /// <summary>Input and output channels from which a 3x3 "same" convolution uses Winograd: below, its GEMMs are too shallow.</summary>
+    internal const int MinWinogradChannels = 16;
+
+    /// <summary>GEMM columns (tiles) a group of images aims for.</summary>
+    private const int WinogradColumns = 256;
+
+    /// <summary>Whether <paramref name="g"/> with <paramref name="outChannels"/> outputs runs as Winograd F(2x2, 3x3).</summary>
+    internal static bool UsesWinograd(WindowGeometry g, int outChannels) =>
+        g.Stride == 1 && g.KernelHeight == 3 && g.KernelWidth == 3 && g.Padding == 1
+        && g.Channels >= MinWinogradChannels && outChannels >= MinWinogradChannels;
+
+    internal static void ForwardWinograd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] u = Scratch<T>.Prepared(16 * outChannels * g.Channels);
+        TransformKernels(weight, outChannels, g.Channels, flip: false, u);
+        RunWinograd(x, u, bias, y, g, outChannels);
+    }
+
+    internal static void BackwardInputWinograd<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // dx is the "same" convolution of dy with the kernel flipped and its channel axes swapped: C outputs from O inputs.
+        T[] u = Scratch<T>.Prepared(16 * outChannels * g.Channels);
+        TransformKernels(weight, outChannels, g.Channels, flip: true, u);
+        RunWinograd(dy, u, default, dx, g with { Channels = outChannels }, g.Channels);
+    }
+
+    /// <summary>
+    /// <c>U[(xi, nu)][o, c] = (G g[o, c] G^T)[xi, nu]</c> for the <c>[O, C, 3, 3]</c> kernel, or with <paramref name="flip"/> for the
+    /// kernel <c>g'[c, o] = g[o, c]</c> rotated by 180 degrees (rows C, columns O).
+    /// </summary>
+    private static void TransformKernels<T>(ReadOnlySpan<T> weight, int outChannels, int channels, bool flip, T[] u)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T half = T.CreateTruncating(0.5);
+        int pairs = outChannels * channels;
+        Span<T> k = stackalloc T[9];
+        Span<T> gk = stackalloc T[12];
+        for (int o = 0; o < outChannels; o++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                ReadOnlySpan<T> source = weight.Slice((o * channels + c) * 9, 9);
+                for (int i = 0; i < 9; i++)
+                {
+                    k[i] = flip ? source[8 - i] : source[i];
+                }
+                // G k: 4 x 3.
+                for (int j = 0; j < 3; j++)
+                {
+                    T k0 = k[j], k1 = k[3 + j], k2 = k[6 + j];
+                    gk[j] = k0;
+                    gk[3 + j] = (k0 + k1 + k2) * half;
+                    gk[6 + j] = (k0 - k1 + k2) * half;
+                    gk[9 + j] = k2;
+                }
+                // (G k) G^T: 4 x 4, written to its 16 matrices at row o (or c), column c (or o).
+                int at = flip ? c * outChannels + o : o * channels + c;
+                for (int i = 0; i < 4; i++)
+                {
+                    T r0 = gk[3 * i], r1 = gk[3 * i + 1], r2 = gk[3 * i + 2];
+                    u[(4 * i) * pairs + at] = r0;
+                    u[(4 * i + 1) * pairs + at] = (r0 + r1 + r2) * half;
+                    u[(4 * i + 2) * pairs + at] = (r0 - r1 + r2) * half;
+                    u[(4 * i + 3) * pairs + at] = r2;
+                }
+            }
+        }
+    }
+
+    /// <summary>The Winograd "same" convolution of <paramref name="x"/> (<c>g.Channels</c> in) with transformed kernels <paramref name="u"/> (<paramref name="outChannels"/> out).</summary>
+    private static unsafe void RunWinograd<T>(ReadOnlySpan<T> x, T[] u, ReadOnlySpan<T> bias, Span<T> y, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tiles = new WinogradTiles(g.Height, g.Width, g.Batch, Vector<T>.Count);
+        int channels = g.Channels, imageSize = channels * g.Height * g.Width, outSize = outChannels * g.Height * g.Width;
+        int group = tiles.Group, columns = tiles.GroupColumns;
+        fixed (T* px = x, pb = bias, py = y)
+        {
+            T* xp = px, bp = pb, yp = py;
+            int xLength = x.Length, yLength = y.Length;
+            bool hasBias = !bias.IsEmpty;
+            ForEachGroupRange(g, group, (start, end) =>
+            {
+                var xs = new ReadOnlySpan<T>(xp, xLength);
+                var ys = new Span<T>(yp, yLength);
+                int paddedLength = channels * tiles.Plane, vLength = 16 * channels * columns;
+                T[] scratch = Scratch<T>.Get(paddedLength + vLength + 16 * outChannels * columns);
+                Span<T> padded = scratch.AsSpan(0, paddedLength);
+                padded.Clear();
+                fixed (T* pp = scratch)
+                {
+                    T* pv = pp + paddedLength, pm = pv + vLength;
+                    for (int n = start; n < end; n += group)
+                    {
+                        int count = Math.Min(group, end - n);
+                        if (count < group)
+                        {
+                            padded.Clear(); // the missing images' slots
+                        }
+                        Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded);
+                        TransformInput(pp, channels, tiles, pv);
+                        for (int e = 0; e < 16; e++)
+                        {
+                            Gemm.Multiply<T>(false, false, outChannels, columns, channels,
+                                u.AsSpan(e * outChannels * channels, outChannels * channels),
+                                new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
+                                new Span<T>(pm + (nint)e * outChannels * columns, outChannels * columns));
+                        }
+                        TransformOutput(pm, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default,
+                            ys.Slice(n * outSize, count * outSize));
+                    }
+                }
+            });
+        }
+    }
+
+    internal static unsafe void BackwardWeightWinograd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tiles = new WinogradTiles(g.Height, g.Width, g.Batch, Vector<T>.Count);
+        int channels = g.Channels, imageSize = channels * g.Height * g.Width, outSize = outChannels * g.Height * g.Width;
+        int group = tiles.Group, columns = tiles.GroupColumns, threads = Threads(g.Batch, g);
+        fixed (T* px = x, pdy = dy, pdw = dw)
+        {
+            T* xp = px, dyp = pdy, dwp = pdw;
+            int xLength = x.Length, dyLength = dy.Length;
+            // Each thread owns a block of output channels (rows of every S) and walks the image groups in order.
+            KernelParallelism.RunRanges(outChannels, threads, (o0, o1) =>
+            {
+                var xs = new ReadOnlySpan<T>(xp, xLength);
+                var dys = new ReadOnlySpan<T>(dyp, dyLength);
+                int owned = o1 - o0;
+                int paddedX = channels * tiles.Plane, paddedDy = owned * tiles.Plane, sLength = 16 * owned * channels, vLength = 16 * channels * columns;
+                T[] scratch = Scratch<T>.Get(paddedX + paddedDy + sLength + vLength + 16 * owned * columns);
+                Span<T> padded = scratch.AsSpan(0, paddedX + paddedDy), s = scratch.AsSpan(paddedX + paddedDy, sLength);
+                padded.Clear();
+                s.Clear();
+                fixed (T* pp = scratch)
+                {
+                    T* pdyPadded = pp + paddedX, ps = pdyPadded + paddedDy, pv = ps + sLength, pg = pv + vLength;
+                    for (int n = 0; n < g.Batch; n += group)
+                    {
+                        int count = Math.Min(group, g.Batch - n);
+                        if (count < group)
+                        {
+                            padded.Clear(); // the missing images' slots
+                        }
+                        Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded[..paddedX]);
+                        Interleave(dys.Slice(n * outSize, count * outSize), count, outSize, o0, owned, tiles, padded.Slice(paddedX, paddedDy));
+                        TransformInput(pp, channels, tiles, pv);
+                        TransformGradient(pdyPadded, owned, tiles, pg);
+                        for (int e = 0; e < 16; e++)
+                        {
+                            // S[e] (owned x C) += P[e] (owned x columns) V[e]^T, V[e] stored C x columns.
+                            Gemm.Multiply<T>(false, true, owned, channels, columns,
+                                new ReadOnlySpan<T>(pg + (nint)e * owned * columns, owned * columns),
+                                new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
+                                s.Slice(e * owned * channels, owned * channels), accumulate: true);
+                        }
+                    }
+                }
+                TransformWeightGradient(s, owned, channels, new Span<T>(dwp + (nint)o0 * channels * 9, owned * channels * 9));
+            });
+        }
+    }
+
+    /// <summary>
+    /// The 2x2 output tiles of a plane and the zero-padded input plane that holds all their 4x4 input tiles. A group of
+    /// <see cref="Group"/> images is transformed together with the images interleaved (the image is the fastest index):
+    /// padded planes are <c>[C][row][column][image]</c> and a GEMM column is <c>tile * Group + image</c>, so one SIMD vector
+    /// holds the same tile position of consecutive images and every transform is whole-vector loads, adds and stores.
+    /// </summary>
+    private readonly struct WinogradTiles
+    {
+        public WinogradTiles(int height, int width, int batch, int lanes)
+        {
+            Height = height;
+            Width = width;
+            Rows = (height + 1) / 2;
+            Columns = (width + 1) / 2;
+            PaddedWidth = 2 * Columns + 2;
+            PaddedHeight = 2 * Rows + 2;
+            // About WinogradColumns GEMM columns, in whole vectors of images; a short last group is padded with zero images.
+            int images = Math.Clamp(WinogradColumns / (Rows * Columns), 1, Math.Max(1, batch));
+            Group = (images + lanes - 1) / lanes * lanes;
+        }
+
+        public int Height { get; }
+
+        public int Width { get; }
+
+        /// <summary>Tile rows and columns.</summary>
+        public int Rows { get; }
+
+        public int Columns { get; }
+
+        public int PerImage => Rows * Columns;
+
+        public int PaddedWidth { get; }
+
+        public int PaddedHeight { get; }
+
+        /// <summary>Images per group: a multiple of the SIMD width.</summary>
+        public int Group { get; }
+
+        /// <summary>GEMM columns of a group.</summary>
+        public int GroupColumns => PerImage * Group;
+
+        /// <summary>Elements of one channel's interleaved padded planes.</summary>
+        public int Plane => PaddedHeight * PaddedWidth * Group;
+    }
+
+    /// <summary>
+    /// Interleaves channels <paramref name="firstChannel"/> .. + <paramref name="channels"/> of up to <c>Group</c> images
+    /// (each <paramref name="imageSize"/> long, <c>[C, H, W]</c>) into the interior of the padded planes
+    /// (<c>[C][row][column][image]</c>); the border, and the slots of missing images, stay zero.
+    /// </summary>
+    private static void Interleave<T>(ReadOnlySpan<T> images, int count, int imageSize, int firstChannel, int channels, WinogradTiles tiles, Span<T> padded)
+    {
+        int h = tiles.Height, w = tiles.Width, group = tiles.Group;
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<T> image = images.Slice(i * imageSize + firstChannel * h * w, channels * h * w);
+            for (int c = 0; c < channels; c++)
+            {
+                for (int r = 0; r < h; r++)
+                {
+                    ReadOnlySpan<T> row = image.Slice((c * h + r) * w, w);
+                    Span<T> target = padded.Slice(c * tiles.Plane + ((r + 1) * tiles.PaddedWidth + 1) * group + i);
+                    for (int col = 0; col < w; col++)
+                    {
+                        target[col * group] = row[col];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary><c>V[e][c, tile * Group + image] = (B^T d B)[e]</c> for every 4x4 input tile d, a vector of images at a time.</summary>
+    private static unsafe void TransformInput<T>(T* padded, int channels, WinogradTiles tiles, T* v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
+        nint row = (nint)tiles.PaddedWidth * group, stride = (nint)channels * columns;
+        for (int c = 0; c < channels; c++)
+        {
+            T* plane = padded + (nint)c * tiles.Plane;
+            T* target = v + (nint)c * columns;
+            for (int ty = 0; ty < tiles.Rows; ty++)
+            {
+                for (int tx = 0; tx < tiles.Columns; tx++)
+                {
+                    T* origin = plane + (2 * ty * tiles.PaddedWidth + 2 * tx) * (nint)group;
+                    T* at = target + (ty * tiles.Columns + tx) * (nint)group;
+                    for (int i = 0; i < group; i += lanes)
+                    {
+                        T* d = origin + i;
+                        // B^T d, one tile column j at a time (its four rows), then (B^T d) B across the columns.
+                        (Vector<T> r00, Vector<T> r10, Vector<T> r20, Vector<T> r30) = ColumnCombinations(d, row);
+                        (Vector<T> r01, Vector<T> r11, Vector<T> r21, Vector<T> r31) = ColumnCombinations(d + group, row);
+                        (Vector<T> r02, Vector<T> r12, Vector<T> r22, Vector<T> r32) = ColumnCombinations(d + 2 * group, row);
+                        (Vector<T> r03, Vector<T> r13, Vector<T> r23, Vector<T> r33) = ColumnCombinations(d + 3 * group, row);
+                        T* o = at + i;
+                        StoreRow(o, stride, 0, r00, r01, r02, r03);
+                        StoreRow(o, stride, 4, r10, r11, r12, r13);
+                        StoreRow(o, stride, 8, r20, r21, r22, r23);
+                        StoreRow(o, stride, 12, r30, r31, r32, r33);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>B^T applied to one column of a tile: its four rows, <paramref name="row"/> apart, combined.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector<T>, Vector<T>, Vector<T>, Vector<T>) ColumnCombinations<T>(T* d, nint row)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> x0 = Vector.Load(d), x1 = Vector.Load(d + row), x2 = Vector.Load(d + 2 * row), x3 = Vector.Load(d + 3 * row);
+        return (x0 - x2, x1 + x2, x2 - x1, x1 - x3);
+    }
+
+    /// <summary>Row <c>first / 4</c> of <c>(B^T d) B</c>: the four column combinations, stored to matrices first .. first + 3.</summary>
+    private static unsafe void StoreRow<T>(T* at, nint stride, int first, Vector<T> a0, Vector<T> a1, Vector<T> a2, Vector<T> a3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (a0 - a2).Store(at + first * stride);
+        (a1 + a2).Store(at + (first + 1) * stride);
+        (a2 - a1).Store(at + (first + 2) * stride);
+        (a1 - a3).Store(at + (first + 3) * stride);
+    }
+
+    /// <summary>
+    /// <c>Y = A^T M A</c> (+ bias) for every output tile of the group's first <paramref name="count"/> images, written where it
+    /// lies inside each plane.
+    /// </summary>
+    private static unsafe void TransformOutput<T>(T* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int h = tiles.Height, w = tiles.Width, group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
+        nint stride = (nint)outChannels * columns;
+        int outSize = outChannels * h * w;
+        T* lane = stackalloc T[4 * lanes];
+        for (int o = 0; o < outChannels; o++)
+        {
+            var b = new Vector<T>(bias.IsEmpty ? T.Zero : bias[o]);
+            for (int ty = 0; ty < tiles.Rows; ty++)
+            {
+                int row = 2 * ty;
+                for (int tx = 0; tx < tiles.Columns; tx++)
+                {
+                    int column = 2 * tx;
+                    T* at = m + (nint)o * columns + (ty * tiles.Columns + tx) * (nint)group;
+                    for (int i = 0; i < count; i += lanes)
+                    {
+                        T* p = at + i;
+                        // A^T M: rows s0 = m0 + m1 + m2 and s1 = m1 - m2 - m3, for each of the four columns.
+                        Vector<T> s00 = Vector.Load(p) + Vector.Load(p + 4 * stride) + Vector.Load(p + 8 * stride);
+                        Vector<T> s10 = Vector.Load(p + 4 * stride) - Vector.Load(p + 8 * stride) - Vector.Load(p + 12 * stride);
+                        Vector<T> s01 = Vector.Load(p + stride) + Vector.Load(p + 5 * stride) + Vector.Load(p + 9 * stride);
+                        Vector<T> s11 = Vector.Load(p + 5 * stride) - Vector.Load(p + 9 * stride) - Vector.Load(p + 13 * stride);
+                        Vector<T> s02 = Vector.Load(p + 2 * stride) + Vector.Load(p + 6 * stride) + Vector.Load(p + 10 * stride);
+                        Vector<T> s12 = Vector.Load(p + 6 * stride) - Vector.Load(p + 10 * stride) - Vector.Load(p + 14 * stride);
+                        Vector<T> s03 = Vector.Load(p + 3 * stride) + Vector.Load(p + 7 * stride) + Vector.Load(p + 11 * stride);
+                        Vector<T> s13 = Vector.Load(p + 7 * stride) - Vector.Load(p + 11 * stride) - Vector.Load(p + 15 * stride);
+                        // (A^T M) A, plus the bias.
+                        (b + (s00 + s01 + s02)).Store(lane);
+                        (b + (s01 - s02 - s03)).Store(lane + lanes);
+                        (b + (s10 + s11 + s12)).Store(lane + 2 * lanes);
+                        (b + (s11 - s12 - s13)).Store(lane + 3 * lanes);
+                        int images = Math.Min(lanes, count - i);
+                        for (int k = 0; k < images; k++)
+                        {
+                            Span<T> plane = y.Slice((i + k) * outSize + o * h * w, h * w);
+                            plane[row * w + column] = lane[k];
+                            if (column + 1 < w)
+                            {
+                                plane[row * w + column + 1] = lane[lanes + k];
+                            }
+                            if (row + 1 < h)
+                            {
+                                plane[(row + 1) * w + column] = lane[2 * lanes + k];
+                                if (column + 1 < w)
+                                {
+                                    plane[(row + 1) * w + column + 1] = lane[3 * lanes + k];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>P[e][o, tile * Group + image] = (A dY A^T)[e]</c> for every 2x2 output-gradient tile, from dY interleaved like the
+    /// input (<c>[O][row][column][image]</c> with zero beyond the plane; its one-element border is unused).
+    /// </summary>
+    private static unsafe void TransformGradient<T>(T* dy, int outChannels, WinogradTiles tiles, T* p)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
+        nint row = (nint)tiles.PaddedWidth * group, stride = (nint)outChannels * columns;
+        for (int o = 0; o < outChannels; o++)
+        {
+            T* plane = dy + (nint)o * tiles.Plane;
+            T* target = p + (nint)o * columns;
+            for (int ty = 0; ty < tiles.Rows; ty++)
+            {
+                for (int tx = 0; tx < tiles.Columns; tx++)
+                {
+                    // The tile's 2x2 gradients sit at padded (2ty + 1, 2tx + 1), where Interleave put them.
+                    T* origin = plane + ((2 * ty + 1) * tiles.PaddedWidth + 2 * tx + 1) * (nint)group;
+                    T* at = target + (ty * tiles.Columns + tx) * (nint)group;
+                    for (int i = 0; i < group; i += lanes)
+                    {
+                        T* d = origin + i;
+                        Vector<T> d00 = Vector.Load(d), d01 = Vector.Load(d + group), d10 = Vector.Load(d + row), d11 = Vector.Load(d + row + group);
+                        // A dY: rows [d0; d0 + d1; d0 - d1; -d1], then each row (a0, a1) to [a0, a0 + a1, a0 - a1, -a1].
+                        T* q = at + i;
+                        GradientRow(q, stride, 0, d00, d01);
+                        GradientRow(q, stride, 4, d00 + d10, d01 + d11);
+                        GradientRow(q, stride, 8, d00 - d10, d01 - d11);
+                        GradientRow(q, stride, 12, -d10, -d11);
+                    }
+                }
+            }
+        }
+    }
+
+    private static unsafe void GradientRow<T>(T* at, nint stride, int first, Vector<T> a0, Vector<T> a1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        a0.Store(at + first * stride);
+        (a0 + a1).Store(at + (first + 1) * stride);
+        (a0 - a1).Store(at + (first + 2) * stride);
+        (-a1).Store(at + (first + 3) * stride);
+    }
+
+    /// <summary><c>dW[o, c] = G^T S[o, c] G</c> (4x4 to 3x3) into rows of <paramref name="dw"/>.</summary>
+    private static void TransformWeightGradient<T>(ReadOnlySpan<T> s, int outChannels, int channels, Span<T> dw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T half = T.CreateTruncating(0.5);
+        int pairs = outChannels * channels;
+        Span<T> r = stackalloc T[12];
+        for (int o = 0; o < outChannels; o++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                int at = o * channels + c;
+                // G^T S: rows [s0 + (s1 + s2)/2; (s1 - s2)/2; (s1 + s2)/2 + s3], per column.
+                for (int j = 0; j < 4; j++)
+                {
+                    T s0 = s[j * pairs + at], s1 = s[(4 + j) * pairs + at], s2 = s[(8 + j) * pairs + at], s3 = s[(12 + j) * pairs + at];
+                    r[j] = s0 + (s1 + s2) * half;
+                    r[4 + j] = (s1 - s2) * half;
+                    r[8 + j] = (s1 + s2) * half + s3;
+                }
+                Span<T> kernel = dw.Slice(at * 9, 9);
+                for (int i = 0; i < 3; i++)
+                {
+                    T a0 = r[4 * i], a1 = r[4 * i + 1], a2 = r[4 * i + 2], a3 = r[4 * i + 3];
+                    kernel[3 * i] = a0 + (a1 + a2) * half;
+                    kernel[3 * i + 1] = (a1 - a2) * half;
+                    kernel[3 * i + 2] = (a1 + a2) * half + a3;
+                }
+            }
+        }
+    }
+}
