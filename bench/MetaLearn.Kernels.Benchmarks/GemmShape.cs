@@ -23,6 +23,8 @@ public sealed record GemmShape(string Name, string Product, bool TransposeA, boo
         new("conv-224", "[64x576]x[576x224]", false, false, 64, 224, 576),
         new("conv-dX-224", "[64x576]^Tx[64x224]", true, false, 576, 224, 64),
         new("conv-dWt-224", "[576x224]x[64x224]^T", false, true, 576, 64, 224),
+        new("wino-392", "[64x64]x[64x392]", false, false, 64, 392, 64),
+        new("wino-dW-392", "[64x392]x[64x392]^T", false, true, 64, 64, 392),
     ];
 
     /// <summary>Multiply-adds: one FMA (two flops) each.</summary>

@@ -97,12 +97,15 @@ public static partial class Convolution
         fixed (T* px = x, pb = bias, py = y)
         {
             T* xp = px, bp = pb, yp = py;
-            int xLength = x.Length, yLength = y.Length;
+            int xLength = x.Length;
             bool hasBias = !bias.IsEmpty;
+            if (y.Length < (long)g.Batch * outSize)
+            {
+                throw new ArgumentException("Winograd: the output span is too short.");
+            }
             ForEachGroupRange(g, group, (start, end) =>
             {
                 var xs = new ReadOnlySpan<T>(xp, xLength);
-                var ys = new Span<T>(yp, yLength);
                 int paddedLength = channels * tiles.Plane, vLength = 16 * channels * columns;
                 T[] scratch = Scratch<T>.Get(paddedLength + vLength + 16 * outChannels * columns);
                 Span<T> padded = scratch.AsSpan(0, paddedLength);
@@ -126,8 +129,7 @@ public static partial class Convolution
                                 new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
                                 new Span<T>(pm + (nint)e * outChannels * columns, outChannels * columns));
                         }
-                        TransformOutput(pm, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default,
-                            ys.Slice(n * outSize, count * outSize));
+                        TransformOutput(pm, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default, yp + (nint)n * outSize);
                     }
                 }
             });
@@ -235,21 +237,29 @@ public static partial class Convolution
     /// (each <paramref name="imageSize"/> long, <c>[C, H, W]</c>) into the interior of the padded planes
     /// (<c>[C][row][column][image]</c>); the border, and the slots of missing images, stay zero.
     /// </summary>
-    private static void Interleave<T>(ReadOnlySpan<T> images, int count, int imageSize, int firstChannel, int channels, WinogradTiles tiles, Span<T> padded)
+    private static unsafe void Interleave<T>(ReadOnlySpan<T> images, int count, int imageSize, int firstChannel, int channels, WinogradTiles tiles, Span<T> padded)
+        where T : unmanaged
     {
         int h = tiles.Height, w = tiles.Width, group = tiles.Group;
-        for (int i = 0; i < count; i++)
+        if (images.Length < (count - 1) * imageSize + (firstChannel + channels) * h * w || padded.Length < channels * tiles.Plane)
         {
-            ReadOnlySpan<T> image = images.Slice(i * imageSize + firstChannel * h * w, channels * h * w);
-            for (int c = 0; c < channels; c++)
+            throw new ArgumentException("Winograd: image or padded spans too short.");
+        }
+        fixed (T* source = images, target = padded)
+        {
+            for (int i = 0; i < count; i++)
             {
-                for (int r = 0; r < h; r++)
+                T* image = source + (nint)i * imageSize + (nint)firstChannel * h * w;
+                for (int c = 0; c < channels; c++)
                 {
-                    ReadOnlySpan<T> row = image.Slice((c * h + r) * w, w);
-                    Span<T> target = padded.Slice(c * tiles.Plane + ((r + 1) * tiles.PaddedWidth + 1) * group + i);
-                    for (int col = 0; col < w; col++)
+                    for (int r = 0; r < h; r++)
                     {
-                        target[col * group] = row[col];
+                        T* row = image + (c * h + r) * w;
+                        T* to = target + (nint)c * tiles.Plane + ((r + 1) * tiles.PaddedWidth + 1) * group + i;
+                        for (int col = 0; col < w; col++, to += group)
+                        {
+                            *to = row[col];
+                        }
                     }
                 }
             }
@@ -314,7 +324,7 @@ public static partial class Convolution
     /// <c>Y = A^T M A</c> (+ bias) for every output tile of the group's first <paramref name="count"/> images, written where it
     /// lies inside each plane.
     /// </summary>
-    private static unsafe void TransformOutput<T>(T* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, Span<T> y)
+    private static unsafe void TransformOutput<T>(T* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, T* target)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = tiles.Height, w = tiles.Width, group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
@@ -349,20 +359,21 @@ public static partial class Convolution
                         (b + (s10 + s11 + s12)).Store(lane + 2 * lanes);
                         (b + (s11 - s12 - s13)).Store(lane + 3 * lanes);
                         int images = Math.Min(lanes, count - i);
-                        for (int k = 0; k < images; k++)
+                        bool down = row + 1 < h, right = column + 1 < w;
+                        T* corner = target + (nint)i * outSize + (nint)o * h * w + row * w + column;
+                        for (int k = 0; k < images; k++, corner += outSize)
                         {
-                            Span<T> plane = y.Slice((i + k) * outSize + o * h * w, h * w);
-                            plane[row * w + column] = lane[k];
-                            if (column + 1 < w)
+                            corner[0] = lane[k];
+                            if (right)
                             {
-                                plane[row * w + column + 1] = lane[lanes + k];
+                                corner[1] = lane[lanes + k];
                             }
-                            if (row + 1 < h)
+                            if (down)
                             {
-                                plane[(row + 1) * w + column] = lane[2 * lanes + k];
-                                if (column + 1 < w)
+                                corner[w] = lane[2 * lanes + k];
+                                if (right)
                                 {
-                                    plane[(row + 1) * w + column + 1] = lane[3 * lanes + k];
+                                    corner[w + 1] = lane[3 * lanes + k];
                                 }
                             }
                         }
