@@ -48,43 +48,52 @@ public static partial class Convolution
     /// <c>U[(xi, nu)][o, c] = (G g[o, c] G^T)[xi, nu]</c> for the <c>[O, C, 3, 3]</c> kernel, or with <paramref name="flip"/> for the
     /// kernel <c>g'[c, o] = g[o, c]</c> rotated by 180 degrees (rows C, columns O).
     /// </summary>
-    private static void TransformKernels<T>(ReadOnlySpan<T> weight, int outChannels, int channels, bool flip, T[] u)
+    private static unsafe void TransformKernels<T>(ReadOnlySpan<T> weight, int outChannels, int channels, bool flip, T[] u)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T half = T.CreateTruncating(0.5);
-        int pairs = outChannels * channels;
-        Span<T> k = stackalloc T[9];
-        Span<T> gk = stackalloc T[12];
-        for (int o = 0; o < outChannels; o++)
+        nint pairs = (nint)outChannels * channels;
+        if (weight.Length < pairs * 9 || u.Length < 16 * pairs)
         {
-            for (int c = 0; c < channels; c++)
+            throw new ArgumentException("Winograd: kernel spans too short.");
+        }
+        fixed (T* pw = weight, pu = u)
+        {
+            for (int o = 0; o < outChannels; o++)
             {
-                ReadOnlySpan<T> source = weight.Slice((o * channels + c) * 9, 9);
-                for (int i = 0; i < 9; i++)
+                for (int c = 0; c < channels; c++)
                 {
-                    k[i] = flip ? source[8 - i] : source[i];
-                }
-                // G k: 4 x 3.
-                for (int j = 0; j < 3; j++)
-                {
-                    T k0 = k[j], k1 = k[3 + j], k2 = k[6 + j];
-                    gk[j] = k0;
-                    gk[3 + j] = (k0 + k1 + k2) * half;
-                    gk[6 + j] = (k0 - k1 + k2) * half;
-                    gk[9 + j] = k2;
-                }
-                // (G k) G^T: 4 x 4, written to its 16 matrices at row o (or c), column c (or o).
-                int at = flip ? c * outChannels + o : o * channels + c;
-                for (int i = 0; i < 4; i++)
-                {
-                    T r0 = gk[3 * i], r1 = gk[3 * i + 1], r2 = gk[3 * i + 2];
-                    u[(4 * i) * pairs + at] = r0;
-                    u[(4 * i + 1) * pairs + at] = (r0 + r1 + r2) * half;
-                    u[(4 * i + 2) * pairs + at] = (r0 - r1 + r2) * half;
-                    u[(4 * i + 3) * pairs + at] = r2;
+                    T* k = pw + ((nint)o * channels + c) * 9;
+                    // The kernel's rows, rotated by 180 degrees for the input gradient.
+                    T k00 = k[0], k01 = k[1], k02 = k[2], k10 = k[3], k11 = k[4], k12 = k[5], k20 = k[6], k21 = k[7], k22 = k[8];
+                    if (flip)
+                    {
+                        (k00, k01, k02, k10, k12, k20, k21, k22) = (k22, k21, k20, k12, k10, k02, k01, k00);
+                    }
+                    // G k (4 x 3): rows k0, (k0 + k1 + k2)/2, (k0 - k1 + k2)/2, k2.
+                    T a0 = k00, a1 = k01, a2 = k02;
+                    T b0 = (k00 + k10 + k20) * half, b1 = (k01 + k11 + k21) * half, b2 = (k02 + k12 + k22) * half;
+                    T c0 = (k00 - k10 + k20) * half, c1 = (k01 - k11 + k21) * half, c2 = (k02 - k12 + k22) * half;
+                    T d0 = k20, d1 = k21, d2 = k22;
+                    // (G k) G^T: each row (r0, r1, r2) to (r0, (r0 + r1 + r2)/2, (r0 - r1 + r2)/2, r2), at row o (or c), column c (or o).
+                    T* at = pu + (flip ? (nint)c * outChannels + o : (nint)o * channels + c);
+                    KernelRow(at, pairs, 0, a0, a1, a2, half);
+                    KernelRow(at, pairs, 4, b0, b1, b2, half);
+                    KernelRow(at, pairs, 8, c0, c1, c2, half);
+                    KernelRow(at, pairs, 12, d0, d1, d2, half);
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void KernelRow<T>(T* at, nint pairs, int first, T r0, T r1, T r2, T half)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        at[first * pairs] = r0;
+        at[(first + 1) * pairs] = (r0 + r1 + r2) * half;
+        at[(first + 2) * pairs] = (r0 - r1 + r2) * half;
+        at[(first + 3) * pairs] = r2;
     }
 
     /// <summary>The Winograd "same" convolution of <paramref name="x"/> (<c>g.Channels</c> in) with transformed kernels <paramref name="u"/> (<paramref name="outChannels"/> out).</summary>
@@ -429,34 +438,35 @@ public static partial class Convolution
     }
 
     /// <summary><c>dW[o, c] = G^T S[o, c] G</c> (4x4 to 3x3) into rows of <paramref name="dw"/>.</summary>
-    private static void TransformWeightGradient<T>(ReadOnlySpan<T> s, int outChannels, int channels, Span<T> dw)
+    private static unsafe void TransformWeightGradient<T>(ReadOnlySpan<T> s, int outChannels, int channels, Span<T> dw)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T half = T.CreateTruncating(0.5);
-        int pairs = outChannels * channels;
-        Span<T> r = stackalloc T[12];
-        for (int o = 0; o < outChannels; o++)
+        nint pairs = (nint)outChannels * channels;
+        if (s.Length < 16 * pairs || dw.Length < 9 * pairs)
         {
-            for (int c = 0; c < channels; c++)
+            throw new ArgumentException("Winograd: weight-gradient spans too short.");
+        }
+        fixed (T* ps = s, pdw = dw)
+        {
+            for (nint at = 0; at < pairs; at++)
             {
-                int at = o * channels + c;
-                // G^T S: rows [s0 + (s1 + s2)/2; (s1 - s2)/2; (s1 + s2)/2 + s3], per column.
-                for (int j = 0; j < 4; j++)
-                {
-                    T s0 = s[j * pairs + at], s1 = s[(4 + j) * pairs + at], s2 = s[(8 + j) * pairs + at], s3 = s[(12 + j) * pairs + at];
-                    r[j] = s0 + (s1 + s2) * half;
-                    r[4 + j] = (s1 - s2) * half;
-                    r[8 + j] = (s1 + s2) * half + s3;
-                }
-                Span<T> kernel = dw.Slice(at * 9, 9);
-                for (int i = 0; i < 3; i++)
-                {
-                    T a0 = r[4 * i], a1 = r[4 * i + 1], a2 = r[4 * i + 2], a3 = r[4 * i + 3];
-                    kernel[3 * i] = a0 + (a1 + a2) * half;
-                    kernel[3 * i + 1] = (a1 - a2) * half;
-                    kernel[3 * i + 2] = (a1 + a2) * half + a3;
-                }
+                // G^T S: rows s0 + (s1 + s2)/2, (s1 - s2)/2, (s1 + s2)/2 + s3 of S's four rows, one column at a time.
+                T* q = ps + at;
+                (T r00, T r10, T r20) = GradientColumn(q[0], q[4 * pairs], q[8 * pairs], q[12 * pairs], half);
+                (T r01, T r11, T r21) = GradientColumn(q[pairs], q[5 * pairs], q[9 * pairs], q[13 * pairs], half);
+                (T r02, T r12, T r22) = GradientColumn(q[2 * pairs], q[6 * pairs], q[10 * pairs], q[14 * pairs], half);
+                (T r03, T r13, T r23) = GradientColumn(q[3 * pairs], q[7 * pairs], q[11 * pairs], q[15 * pairs], half);
+                // (G^T S) G: the same combination across each row's four columns.
+                T* kernel = pdw + at * 9;
+                (kernel[0], kernel[1], kernel[2]) = GradientColumn(r00, r01, r02, r03, half);
+                (kernel[3], kernel[4], kernel[5]) = GradientColumn(r10, r11, r12, r13, half);
+                (kernel[6], kernel[7], kernel[8]) = GradientColumn(r20, r21, r22, r23, half);
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T, T, T) GradientColumn<T>(T s0, T s1, T s2, T s3, T half) where T : unmanaged, IFloatingPointIeee754<T>
+        => (s0 + (s1 + s2) * half, (s1 - s2) * half, (s1 + s2) * half + s3);
 }
