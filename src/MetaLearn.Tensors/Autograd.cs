@@ -80,8 +80,12 @@ public static class Autograd
             }
         }
 
-        var targets = new HashSet<Tensor>(inputs, TensorIdentity.Instance);
-        Dictionary<Tensor, Tensor> grads = Run(outputs, gradOutputs, targets, createGraph, retainGraph ?? createGraph);
+        using Walk walk = Walk.Rent();
+        foreach (Tensor input in inputs)
+        {
+            walk.Targets.Add(input);
+        }
+        Dictionary<Tensor, Tensor> grads = Run(walk, outputs, gradOutputs, walk.Targets, createGraph, retainGraph ?? createGraph);
 
         var result = new Tensor[inputs.Count];
         for (int i = 0; i < inputs.Count; i++)
@@ -116,7 +120,8 @@ public static class Autograd
         {
             throw new InvalidOperationException($"Backward: {Describe(output)} does not require grad; no parameter that requires grad was used to compute it.");
         }
-        Dictionary<Tensor, Tensor> grads = Run([output], gradOutput is null ? null : [gradOutput], null, createGraph, retainGraph ?? createGraph);
+        using Walk walk = Walk.Rent();
+        Dictionary<Tensor, Tensor> grads = Run(walk, [output], gradOutput is null ? null : [gradOutput], null, createGraph, retainGraph ?? createGraph);
         foreach ((Tensor leaf, Tensor g) in grads)
         {
             leaf.Grad = leaf.Grad is null ? g : (createGraph ? leaf.Grad + g : NoGradAdd(leaf.Grad, g));
@@ -137,15 +142,15 @@ public static class Autograd
     /// (Backward); otherwise it prunes to nodes from which a target can be reached.
     /// </summary>
     private static Dictionary<Tensor, Tensor> Run(
-        IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor>? gradOutputs, HashSet<Tensor>? targets, bool createGraph, bool retainGraph)
+        Walk walk, IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor>? gradOutputs, HashSet<Tensor>? targets, bool createGraph, bool retainGraph)
     {
         if (gradOutputs is not null && gradOutputs.Count != outputs.Count)
         {
             throw new ArgumentException($"Grad: {outputs.Count} outputs but {gradOutputs.Count} gradOutputs; give one per output.");
         }
 
-        List<Tensor> order = TopologicalOrder(outputs);
-        var reaches = new HashSet<Tensor>(TensorIdentity.Instance);
+        List<Tensor> order = TopologicalOrder(walk, outputs);
+        HashSet<Tensor> reaches = walk.Reaches;
         foreach (Tensor t in order)
         {
             bool isTarget = targets is null ? t.IsLeaf && t.RequiresGrad : targets.Contains(t);
@@ -155,7 +160,7 @@ public static class Autograd
             }
         }
 
-        var grads = new Dictionary<Tensor, Tensor>(TensorIdentity.Instance);
+        Dictionary<Tensor, Tensor> grads = walk.Grads;
         using Scope mode = createGraph ? EnableGrad() : NoGrad();
         using GradientMemory? memory = GradientMemory.ForWalk(createGraph);
         for (int k = 0; k < outputs.Count; k++)
@@ -312,11 +317,11 @@ public static class Autograd
     }
 
     /// <summary>Post-order (inputs before the tensors made from them) without recursion, so deep graphs cannot overflow the stack.</summary>
-    private static List<Tensor> TopologicalOrder(IReadOnlyList<Tensor> outputs)
+    private static List<Tensor> TopologicalOrder(Walk walk, IReadOnlyList<Tensor> outputs)
     {
-        var order = new List<Tensor>();
-        var visited = new HashSet<Tensor>(TensorIdentity.Instance);
-        var stack = new Stack<(Tensor Node, int NextChild)>();
+        List<Tensor> order = walk.Order;
+        HashSet<Tensor> visited = walk.Visited;
+        Stack<(Tensor Node, int NextChild)> stack = walk.Stack;
         foreach (Tensor output in outputs)
         {
             if (!visited.Add(output))
@@ -365,6 +370,42 @@ public static class Autograd
 
         /// <summary>Leaves the scope.</summary>
         public void Dispose() => _exit?.Invoke();
+    }
+
+    /// <summary>
+    /// The collections of one graph walk, reused by the next walk on this thread (a small model's meta-step runs dozens
+    /// of walks; allocating and growing these each time was a tenth of it). Walks nest (a backward rule may take
+    /// gradients), so each thread keeps a stack of spare ones.
+    /// </summary>
+    private sealed class Walk : IDisposable
+    {
+        [ThreadStatic] private static Stack<Walk>? t_spare;
+
+        public HashSet<Tensor> Targets { get; } = new(TensorIdentity.Instance);
+
+        public HashSet<Tensor> Reaches { get; } = new(TensorIdentity.Instance);
+
+        public HashSet<Tensor> Visited { get; } = new(TensorIdentity.Instance);
+
+        public Dictionary<Tensor, Tensor> Grads { get; } = new(TensorIdentity.Instance);
+
+        public List<Tensor> Order { get; } = [];
+
+        public Stack<(Tensor Node, int NextChild)> Stack { get; } = new();
+
+        public static Walk Rent() => (t_spare ??= new Stack<Walk>()).TryPop(out Walk? walk) ? walk : new Walk();
+
+        /// <summary>Empties the collections (dropping every tensor reference) and returns them to this thread's spares.</summary>
+        public void Dispose()
+        {
+            Targets.Clear();
+            Reaches.Clear();
+            Visited.Clear();
+            Grads.Clear();
+            Order.Clear();
+            Stack.Clear();
+            (t_spare ??= new Stack<Walk>()).Push(this);
+        }
     }
 
     /// <summary>Reference equality with the tensor's cheap <see cref="Tensor.IdentityHash"/>.</summary>

@@ -13,6 +13,9 @@ internal sealed class PooledStorage(Array array, TensorScope owner)
     public TensorScope? Owner { get; set; } = owner;
 
     public bool Returned { get; set; }
+
+    /// <summary>How many pending gradients of a backward pass share this memory (<see cref="GradientMemory"/>; only while the walk owns it).</summary>
+    public int Holders { get; set; }
 }
 
 /// <summary>
@@ -28,8 +31,12 @@ internal sealed class PooledStorage(Array array, TensorScope owner)
 /// </remarks>
 internal static class StoragePool
 {
-    /// <summary>Smaller tensors are cheap for the collector (they die young in gen0) and are not pooled.</summary>
-    public const int MinElements = 1024;
+    /// <summary>
+    /// Smaller tensors are cheap for the collector (they die young in gen0) and are not pooled. At 1,024, second-order
+    /// MAML on sinusoids (10 x 40 activations) allocated 3.2 MB a step and spent a quarter of it in the collector; at 256,
+    /// 2.0 MB and 3% faster; 64 is no different.
+    /// </summary>
+    public const int MinElements = 256;
 
     private static readonly Dictionary<long, Stack<Array>> s_free = [];
     private static readonly object s_lock = new();

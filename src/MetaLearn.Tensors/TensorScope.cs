@@ -6,7 +6,7 @@ namespace MetaLearn.Tensors;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every tensor of at least 1,024 elements that an op, <see cref="Tensor.Zeros(int[], DType)"/>, <see cref="Tensor.Full"/>
+/// Every tensor of at least 256 elements that an op, <see cref="Tensor.Zeros(int[], DType)"/>, <see cref="Tensor.Full"/>
 /// or a gradient computation makes on this thread inside the scope is backed by a pooled array. When the scope is
 /// disposed those arrays go back to the pool and the next scope, on any thread, reuses them. A meta-learner runs each
 /// task of a meta-batch in a scope: the task's whole graph is dead once its gradient is taken, and the next task has
@@ -155,8 +155,11 @@ public sealed class TensorScope : IDisposable
         }
     }
 
-    /// <summary>Gives <paramref name="storage"/>, lent by this scope and no longer used, back to the pool before the scope ends.</summary>
-    internal void ReturnNow(PooledStorage storage)
+    /// <summary>
+    /// Marks <paramref name="storage"/>, lent by this scope and no longer used, as given back before the scope ends, and adds
+    /// its array to <paramref name="arrays"/> for one <see cref="StoragePool.Return"/> of the batch.
+    /// </summary>
+    internal void ReturnEarly(PooledStorage storage, List<Array> arrays)
     {
         if (storage.Owner != this)
         {
@@ -164,8 +167,14 @@ public sealed class TensorScope : IDisposable
         }
         storage.Owner = null;
         storage.Returned = true;
-        StoragePool.Return([storage.Array]);
+        arrays.Add(storage.Array);
     }
+
+    /// <summary>How many storages this scope has lent so far (a mark for <see cref="LentSince"/>).</summary>
+    internal int LentCount => _lent.Count;
+
+    /// <summary>The storages lent after <paramref name="mark"/> (a <see cref="LentCount"/>), in order.</summary>
+    internal ReadOnlySpan<PooledStorage> LentSince(int mark) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_lent)[mark..];
 
     /// <summary>Backing memory for a new tensor of <paramref name="count"/> elements, lent until this scope ends.</summary>
     internal PooledStorage Rent(DType dtype, int count) => Lend(StoragePool.Rent(dtype, count));
