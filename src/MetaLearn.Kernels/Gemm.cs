@@ -151,12 +151,19 @@ public static partial class Gemm
             RowVector(transposeB, n, k, a, b, c, accumulate);
             return;
         }
+        if ((long)m * n * k <= SmallProduct && k <= DepthBlock && !transposeB)
+        {
+            // (A transposed B would be copied to [k, n] first, which costs more than the packing it saves: 1.9 against 1.1 us
+            // for [10 x 40] x [40 x 40]^T.)
+            Small(transposeA, transposeB, m, n, k, a, b, c, accumulate, rowBias);
+            return;
+        }
         Tiled(width, threads, transposeA, transposeB, m, n, k, a, b, c, accumulate, rowBias);
     }
 
     /// <summary>The packed, blocked path (kept out of line so the small-size dispatch above stays a few instructions).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void Tiled<T>(
+    internal static unsafe void Tiled<T>(
         SimdWidth width, int threads, bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate, ReadOnlySpan<T> rowBias)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -84,6 +84,44 @@ public class GemmTests
     }
 
     /// <summary>
+    /// Small products skip packing (<c>Gemm.Small</c>); they must give the tiled path's bits on every shape class: four-row
+    /// blocks and single rows, two-vector and one-vector column blocks, a scalar column tail, all transpose variants,
+    /// overwrite, accumulate and row bias, float and double.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 40, 40)]  // an MLP hidden layer
+    [InlineData(40, 40, 10)]  // its weight gradient
+    [InlineData(25, 40, 1)]   // its input layer
+    [InlineData(7, 35, 19)]   // ragged everything
+    [InlineData(3, 5, 256)]   // the deepest single slice, narrower than a vector
+    public void SmallProductsGiveTheBitsOfTheTiledPath(int m, int n, int k)
+    {
+        Assert.True((long)m * n * k <= Gemm.SmallProduct);
+        Check<float>();
+        Check<double>();
+
+        void Check<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var rng = new Random(21);
+            T[] a = Random<T>(rng, m * k), b = Random<T>(rng, k * n), start = Random<T>(rng, m * n), bias = Random<T>(rng, m);
+            foreach (bool ta in new[] { false, true })
+            {
+                foreach (bool tb in new[] { false, true })
+                {
+                    foreach ((bool accumulate, bool withBias) in new[] { (false, false), (true, false), (false, true) })
+                    {
+                        T[] tiled = (T[])start.Clone(), small = (T[])start.Clone();
+                        ReadOnlySpan<T> rowBias = withBias ? bias : default;
+                        Gemm.Tiled<T>(Width.V512, 1, ta, tb, m, n, k, a, b, tiled, accumulate, rowBias);
+                        Gemm.Small<T>(ta, tb, m, n, k, a, b, small, accumulate, rowBias);
+                        Assert.True(tiled.AsSpan().SequenceEqual(small), $"{typeof(T).Name} ta={ta} tb={tb} accumulate={accumulate} bias={withBias} differs");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The convolution entry: A packed once (or packed block by block), B's rows at arbitrary places reached through a row
     /// table. On every rung, transpose variant and store mode, the bits must equal the plain product's.
     /// </summary>
