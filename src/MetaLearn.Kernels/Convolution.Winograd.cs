@@ -145,53 +145,71 @@ public static partial class Convolution
         }
     }
 
+    /// <summary>Image groups per chunk of the weight gradient: a chunk sums into its own partial S.</summary>
+    private const int WeightGroupsPerChunk = 4;
+
     internal static unsafe void BackwardWeightWinograd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tiles = new WinogradTiles(g.Height, g.Width, g.Batch, Vector<T>.Count);
         int channels = g.Channels, imageSize = channels * g.Height * g.Width, outSize = outChannels * g.Height * g.Width;
-        int group = tiles.Group, columns = tiles.GroupColumns, threads = Threads(g.Batch, g);
-        fixed (T* px = x, pdy = dy, pdw = dw)
+        int group = tiles.Group, columns = tiles.GroupColumns;
+        int groups = (g.Batch + group - 1) / group, chunks = (groups + WeightGroupsPerChunk - 1) / WeightGroupsPerChunk;
+        int sLength = 16 * outChannels * channels;
+        // Chunks of image groups, each summed into its own partial S, then the partials in chunk order: the chunks
+        // depend only on the batch, so threads can share them without changing a bit (and without each one transforming
+        // every image, as splitting the output channels would).
+        T[] partials = Scratch<T>.Prepared(chunks * sLength);
+        int threads = Math.Min(Threads(g.Batch, g), chunks);
+        fixed (T* px = x, pdy = dy, pparts = partials)
         {
-            T* xp = px, dyp = pdy, dwp = pdw;
+            T* xp = px, dyp = pdy, partsp = pparts;
             int xLength = x.Length, dyLength = dy.Length;
-            // Each thread owns a block of output channels (rows of every S) and walks the image groups in order.
-            KernelParallelism.RunRanges(outChannels, threads, (o0, o1) =>
+            KernelParallelism.RunRanges(chunks, threads, (c0, c1) =>
             {
                 var xs = new ReadOnlySpan<T>(xp, xLength);
                 var dys = new ReadOnlySpan<T>(dyp, dyLength);
-                int owned = o1 - o0;
-                int paddedX = channels * tiles.Plane, paddedDy = owned * tiles.Plane, sLength = 16 * owned * channels, vLength = 16 * channels * columns;
-                T[] scratch = Scratch<T>.Get(paddedX + paddedDy + sLength + vLength + 16 * owned * columns);
-                Span<T> padded = scratch.AsSpan(0, paddedX + paddedDy), s = scratch.AsSpan(paddedX + paddedDy, sLength);
+                int paddedX = channels * tiles.Plane, paddedDy = outChannels * tiles.Plane, vLength = 16 * channels * columns;
+                T[] scratch = Scratch<T>.Get(paddedX + paddedDy + vLength + 16 * outChannels * columns);
+                Span<T> padded = scratch.AsSpan(0, paddedX + paddedDy);
                 padded.Clear();
-                s.Clear();
                 fixed (T* pp = scratch)
                 {
-                    T* pdyPadded = pp + paddedX, ps = pdyPadded + paddedDy, pv = ps + sLength, pg = pv + vLength;
-                    for (int n = 0; n < g.Batch; n += group)
+                    T* pdyPadded = pp + paddedX, pv = pdyPadded + paddedDy, pg = pv + vLength;
+                    for (int chunk = c0; chunk < c1; chunk++)
                     {
-                        int count = Math.Min(group, g.Batch - n);
-                        if (count < group)
+                        var s = new Span<T>(partsp + (nint)chunk * sLength, sLength);
+                        s.Clear();
+                        int first = chunk * WeightGroupsPerChunk * group, last = Math.Min(g.Batch, first + WeightGroupsPerChunk * group);
+                        for (int n = first; n < last; n += group)
                         {
-                            padded.Clear(); // the missing images' slots
-                        }
-                        Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded[..paddedX]);
-                        Interleave(dys.Slice(n * outSize, count * outSize), count, outSize, o0, owned, tiles, padded.Slice(paddedX, paddedDy));
-                        TransformInput(pp, channels, tiles, pv);
-                        TransformGradient(pdyPadded, owned, tiles, pg);
-                        for (int e = 0; e < 16; e++)
-                        {
-                            // S[e] (owned x C) += P[e] (owned x columns) V[e]^T, V[e] stored C x columns.
-                            Gemm.Multiply<T>(false, true, owned, channels, columns,
-                                new ReadOnlySpan<T>(pg + (nint)e * owned * columns, owned * columns),
-                                new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
-                                s.Slice(e * owned * channels, owned * channels), accumulate: true);
+                            int count = Math.Min(group, last - n);
+                            if (count < group)
+                            {
+                                padded.Clear(); // the missing images' slots
+                            }
+                            Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded[..paddedX]);
+                            Interleave(dys.Slice(n * outSize, count * outSize), count, outSize, 0, outChannels, tiles, padded.Slice(paddedX, paddedDy));
+                            TransformInput(pp, channels, tiles, pv);
+                            TransformGradient(pdyPadded, outChannels, tiles, pg);
+                            for (int e = 0; e < 16; e++)
+                            {
+                                // S[e] (O x C) += P[e] (O x columns) V[e]^T, V[e] stored C x columns.
+                                Gemm.Multiply<T>(false, true, outChannels, channels, columns,
+                                    new ReadOnlySpan<T>(pg + (nint)e * outChannels * columns, outChannels * columns),
+                                    new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
+                                    s.Slice(e * outChannels * channels, outChannels * channels), accumulate: true);
+                            }
                         }
                     }
                 }
-                TransformWeightGradient(s, owned, channels, new Span<T>(dwp + (nint)o0 * channels * 9, owned * channels * 9));
             });
+            var total = new Span<T>(partsp, sLength);
+            for (int chunk = 1; chunk < chunks; chunk++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Add(total, new ReadOnlySpan<T>(partsp + (nint)chunk * sLength, sLength), total);
+            }
+            TransformWeightGradient(total, outChannels, channels, dw);
         }
     }
 

@@ -114,6 +114,7 @@ public class ConvolutionTests
     [InlineData(11, 16, 14, 14, 19)]
     [InlineData(2, 16, 5, 8, 24)]
     [InlineData(2, 16, 1, 1, 16)]
+    [InlineData(40, 16, 14, 14, 16)] // five image groups: two chunks of the weight gradient
     public void WinogradMatchesTheDirectDefinition(int batch, int channels, int height, int width, int outChannels)
     {
         var g = new WindowGeometry(batch, channels, height, width, 3, 3, 1, 1);
@@ -143,7 +144,7 @@ public class ConvolutionTests
     [Fact]
     public void WinogradGivesTheSameBitsOnOneAndTwoThreads()
     {
-        var g = new WindowGeometry(24, 64, 14, 14, 3, 3, 1, 1);
+        var g = new WindowGeometry(80, 64, 14, 14, 3, 3, 1, 1); // ten image groups: three weight-gradient chunks
         Assert.True((long)g.Batch * g.Rows * g.OutHeight * g.OutWidth > 1 << 20); // large enough to split
         var rng = new Random(17);
         float[] x = ToFloat(Values(rng, g.InputSize)), w = ToFloat(Values(rng, 64 * g.Rows)), b = ToFloat(Values(rng, 64));
