@@ -181,7 +181,7 @@ public static partial class Convolution
         }
     }
 
-    internal static unsafe void BackwardWeightShifted<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
+    internal static unsafe void BackwardWeightShifted<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels, Span<T> dbias = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // dW[o, (c, di, dj)] = sum over images and grid positions t of dyGrid[o, t] x_padded[c, t + di * Wp + dj], where
@@ -193,13 +193,14 @@ public static partial class Convolution
         int threads = Threads(g.Batch, g);
         if (k < NarrowProduct)
         {
-            BackwardWeightNarrow(x, dy, dw, g, outChannels, planes, rows, threads);
+            BackwardWeightNarrow(x, dy, dw, g, outChannels, planes, rows, threads, dbias);
             return;
         }
-        fixed (T* px = x, pdy = dy, pdw = dw)
+        bool withBias = !dbias.IsEmpty;
+        fixed (T* px = x, pdy = dy, pdw = dw, pdb = dbias)
         fixed (nint* pr = rows)
         {
-            T* xp = px, dyp = pdy, dwp = pdw;
+            T* xp = px, dyp = pdy, dwp = pdw, dbp = pdb;
             nint* rp = pr;
             int xLength = x.Length, dyLength = dy.Length;
             // Each thread owns a block of output channels (rows of dW) and walks every image in order.
@@ -224,6 +225,11 @@ public static partial class Convolution
                             {
                                 dyImage.Slice((r * g.Height + i) * g.Width, g.Width).CopyTo(grid.Slice(r * planes.GridColumns + i * planes.Width, g.Width));
                             }
+                            if (withBias)
+                            {
+                                // The plane is in cache from the copy; each thread sums its own channels, images in order.
+                                dbp[o0 + r] = (n == 0 ? T.Zero : dbp[o0 + r]) + TensorPrimitives.Sum(dyImage.Slice(r * g.Height * g.Width, g.Height * g.Width));
+                            }
                         }
                         Gemm.MultiplyRows(null, false, pg, owned, planes.GridColumns, true, pp, rp, k, dwp + (nint)o0 * k, accumulate: true, null);
                     }
@@ -239,14 +245,15 @@ public static partial class Convolution
     /// Each thread owns a block of output channels and sums the images in order.
     /// </summary>
     private static unsafe void BackwardWeightNarrow<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels,
-        PaddedPlanes planes, nint[] rows, int threads)
+        PaddedPlanes planes, nint[] rows, int threads, Span<T> dbias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = g.Rows, height = g.Height, width = g.Width, imageSize = g.Channels * height * width, outSize = outChannels * height * width;
-        fixed (T* px = x, pdy = dy, pdw = dw)
+        bool withBias = !dbias.IsEmpty;
+        fixed (T* px = x, pdy = dy, pdw = dw, pdb = dbias)
         fixed (nint* pr = rows)
         {
-            T* xp = px, dyp = pdy, dwp = pdw;
+            T* xp = px, dyp = pdy, dwp = pdw, dbp = pdb;
             nint* rp = pr;
             int xLength = x.Length;
             KernelParallelism.RunRanges(outChannels, threads, (o0, o1) =>
@@ -270,6 +277,11 @@ public static partial class Convolution
                             // dy's plane on the H x Wp grid, so that every tap's rows line up with it over q contiguous values.
                             T* dyPlane = dyp + (nint)n * outSize + (nint)(o0 + o) * height * width;
                             CopyRows(dyPlane, width, pg, planes.Width, height, width);
+                            if (withBias)
+                            {
+                                // The grid is dy's plane plus zeros, just written: each thread sums its own channels, images in order.
+                                dbp[o0 + o] = (n == 0 ? T.Zero : dbp[o0 + o]) + TensorPrimitives.Sum(new ReadOnlySpan<T>(pg, q));
+                            }
                             var dyGrid = new ReadOnlySpan<T>(pg, q);
                             for (int r = 0; r < k; r++)
                             {

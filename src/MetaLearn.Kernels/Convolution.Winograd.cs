@@ -148,14 +148,16 @@ public static partial class Convolution
     /// <summary>Image groups per chunk of the weight gradient: a chunk sums into its own partial S.</summary>
     private const int WeightGroupsPerChunk = 4;
 
-    internal static unsafe void BackwardWeightWinograd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
+    internal static unsafe void BackwardWeightWinograd<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels, Span<T> dbias = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tiles = new WinogradTiles(g.Height, g.Width, g.Batch, Vector<T>.Count);
         int channels = g.Channels, imageSize = channels * g.Height * g.Width, outSize = outChannels * g.Height * g.Width;
         int group = tiles.Group, columns = tiles.GroupColumns;
         int groups = (g.Batch + group - 1) / group, chunks = (groups + WeightGroupsPerChunk - 1) / WeightGroupsPerChunk;
-        int sLength = 16 * outChannels * channels;
+        // Each chunk's partial S, then (with a bias gradient) its partial channel sums of dy.
+        bool withBias = !dbias.IsEmpty;
+        int sLength = 16 * outChannels * channels + (withBias ? outChannels : 0);
         // Chunks of image groups, each summed into its own partial S, then the partials in chunk order: the chunks
         // depend only on the batch, so threads can share them without changing a bit (and without each one transforming
         // every image, as splitting the output channels would).
@@ -180,6 +182,7 @@ public static partial class Convolution
                     {
                         var s = new Span<T>(partsp + (nint)chunk * sLength, sLength);
                         s.Clear();
+                        T* biasSums = withBias ? partsp + (nint)chunk * sLength + 16 * outChannels * channels : null;
                         int first = chunk * WeightGroupsPerChunk * group, last = Math.Min(g.Batch, first + WeightGroupsPerChunk * group);
                         for (int n = first; n < last; n += group)
                         {
@@ -189,7 +192,7 @@ public static partial class Convolution
                                 padded.Clear(); // the missing images' slots
                             }
                             Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded[..paddedX]);
-                            Interleave(dys.Slice(n * outSize, count * outSize), count, outSize, 0, outChannels, tiles, padded.Slice(paddedX, paddedDy));
+                            Interleave(dys.Slice(n * outSize, count * outSize), count, outSize, 0, outChannels, tiles, padded.Slice(paddedX, paddedDy), biasSums);
                             TransformInput(pp, channels, tiles, pv);
                             TransformGradient(pdyPadded, outChannels, tiles, pg);
                             for (int e = 0; e < 16; e++)
@@ -210,6 +213,10 @@ public static partial class Convolution
                 System.Numerics.Tensors.TensorPrimitives.Add(total, new ReadOnlySpan<T>(partsp + (nint)chunk * sLength, sLength), total);
             }
             TransformWeightGradient(total, outChannels, channels, dw);
+            if (withBias)
+            {
+                total.Slice(16 * outChannels * channels, outChannels).CopyTo(dbias);
+            }
         }
     }
 
@@ -261,11 +268,13 @@ public static partial class Convolution
 
     /// <summary>
     /// Interleaves channels <paramref name="firstChannel"/> .. + <paramref name="channels"/> of up to <c>Group</c> images
-    /// (each <paramref name="imageSize"/> long, <c>[C, H, W]</c>) into the interior of the padded planes
+    /// (each <paramref name="imageSize"/> long, <c>[C, H, W]</c>), adding each channel's sum to <paramref name="channelSums"/>
+    /// when given, into the interior of the padded planes
     /// (<c>[C][row][column][image]</c>); the border, and the slots of missing images, stay zero.
     /// </summary>
-    private static unsafe void Interleave<T>(ReadOnlySpan<T> images, int count, int imageSize, int firstChannel, int channels, WinogradTiles tiles, Span<T> padded)
-        where T : unmanaged
+    private static unsafe void Interleave<T>(
+        ReadOnlySpan<T> images, int count, int imageSize, int firstChannel, int channels, WinogradTiles tiles, Span<T> padded, T* channelSums = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = tiles.Height, w = tiles.Width, group = tiles.Group;
         if (images.Length < (count - 1) * imageSize + (firstChannel + channels) * h * w || padded.Length < channels * tiles.Plane)
@@ -279,6 +288,7 @@ public static partial class Convolution
                 T* image = source + (nint)i * imageSize + (nint)firstChannel * h * w;
                 for (int c = 0; c < channels; c++)
                 {
+                    T sum = T.Zero;
                     for (int r = 0; r < h; r++)
                     {
                         T* row = image + (c * h + r) * w;
@@ -286,7 +296,12 @@ public static partial class Convolution
                         for (int col = 0; col < w; col++, to += group)
                         {
                             *to = row[col];
+                            sum += row[col];
                         }
+                    }
+                    if (channelSums != null)
+                    {
+                        channelSums[c] += sum;
                     }
                 }
             }

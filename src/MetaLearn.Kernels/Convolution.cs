@@ -167,20 +167,48 @@ public static partial class Convolution
     }
 
     /// <summary>The weight gradient: effectively computes <c>dW = sum_n dy[n] @ unfold(x[n])^T</c>, summed in group order.</summary>
-    public static void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels)
+    /// <remarks>
+    /// With a non-empty <paramref name="dbias"/>, also effectively computes the bias gradient <c>dbias[o] = sum of dy[n, o]</c>
+    /// over images and positions, from the pass over dy this kernel makes anyway (a convolution's bias gradient was a
+    /// separate full read of dy).
+    /// </remarks>
+    public static void BackwardWeight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dw, WindowGeometry g, int outChannels, Span<T> dbias = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!dbias.IsEmpty && dbias.Length < outChannels)
+        {
+            throw new ArgumentException($"Convolution.BackwardWeight: the bias gradient has {dbias.Length} values for {outChannels} channels.");
+        }
         if (UsesWinograd(g, outChannels))
         {
-            BackwardWeightWinograd(x, dy, dw, g, outChannels);
+            BackwardWeightWinograd(x, dy, dw, g, outChannels, dbias);
         }
         else if (UsesShiftedRows(g))
         {
-            BackwardWeightShifted(x, dy, dw, g, outChannels);
+            BackwardWeightShifted(x, dy, dw, g, outChannels, dbias);
         }
         else
         {
             BackwardWeightColumns(x, dy, dw, g, outChannels);
+            if (!dbias.IsEmpty)
+            {
+                PlaneSums(dy, g.Batch, outChannels, g.OutHeight * g.OutWidth, dbias);
+            }
+        }
+    }
+
+    /// <summary><c>sums[o] = sum over n of sum(planes[n, o])</c>, images in order.</summary>
+    private static void PlaneSums<T>(ReadOnlySpan<T> planes, int batch, int channels, int plane, Span<T> sums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < channels; o++)
+        {
+            T sum = T.Zero;
+            for (int n = 0; n < batch; n++)
+            {
+                sum += System.Numerics.Tensors.TensorPrimitives.Sum(planes.Slice((n * channels + o) * plane, plane));
+            }
+            sums[o] = sum;
         }
     }
 

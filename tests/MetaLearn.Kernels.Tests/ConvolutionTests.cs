@@ -25,16 +25,17 @@ public class ConvolutionTests
         float[] dy = Enumerable.Range(0, outSize).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
         Assert.True((long)g.Batch * g.Rows * g.OutHeight * g.OutWidth > 1 << 20);
 
-        (float[] Y, float[] Dx, float[] Dw) Run(int threads)
+        (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int threads)
         {
             using KernelParallelism.Scope limit = KernelParallelism.Limit(threads);
             var y = new float[outSize];
             var dx = new float[g.InputSize];
             var dw = new float[w.Length];
+            var db = new float[OutChannels];
             Convolution.Forward<float>(x, w, b, y, g, OutChannels);
             Convolution.BackwardInput<float>(dy, w, dx, g, OutChannels);
-            Convolution.BackwardWeight<float>(x, dy, dw, g, OutChannels);
-            return (y, dx, dw);
+            Convolution.BackwardWeight<float>(x, dy, dw, g, OutChannels, db);
+            return (y, dx, dw, db);
         }
 
         var one = Run(1);
@@ -42,6 +43,8 @@ public class ConvolutionTests
         Assert.Equal(one.Y, two.Y);
         Assert.Equal(one.Dx, two.Dx);
         Assert.Equal(one.Dw, two.Dw);
+        Assert.Equal(one.Db, two.Db);
+        AssertClose(BiasGradient([.. dy.Select(v => (double)v)], g.Batch, OutChannels, g.OutHeight * g.OutWidth), one.Db);
 
         (double[] y64, double[] dx64, double[] dw64) = Direct(x, w, b, dy, g, OutChannels);
         AssertClose(y64, one.Y);
@@ -77,12 +80,17 @@ public class ConvolutionTests
             float[] xf = ToFloat(x), wf = ToFloat(w), bf = ToFloat(b), dyf = ToFloat(dy);
             if (shifted)
             {
+                double[] db = new double[outChannels];
+                float[] dbf = new float[outChannels];
                 Convolution.ForwardShifted<double>(x, w, b, y, g, outChannels);
                 Convolution.BackwardInputShifted<double>(dy, w, dx, g, outChannels);
-                Convolution.BackwardWeightShifted<double>(x, dy, dw, g, outChannels);
+                Convolution.BackwardWeightShifted<double>(x, dy, dw, g, outChannels, db);
                 Convolution.ForwardShifted<float>(xf, wf, bf, yf, g, outChannels);
                 Convolution.BackwardInputShifted<float>(dyf, wf, dxf, g, outChannels);
-                Convolution.BackwardWeightShifted<float>(xf, dyf, dwf, g, outChannels);
+                Convolution.BackwardWeightShifted<float>(xf, dyf, dwf, g, outChannels, dbf);
+                double[] db64 = BiasGradient(dy, batch, outChannels, height * width);
+                AssertClose(db64, db, 1e-12);
+                AssertClose(db64, dbf);
             }
             else
             {
@@ -124,21 +132,24 @@ public class ConvolutionTests
         double[] dy = Values(rng, batch * outChannels * height * width);
         (double[] y64, double[] dx64, double[] dw64) = Direct(x, w, b, dy, g, outChannels);
 
-        double[] y = new double[y64.Length], dx = new double[dx64.Length], dw = new double[dw64.Length];
+        double[] db64 = BiasGradient(dy, batch, outChannels, height * width);
+        double[] y = new double[y64.Length], dx = new double[dx64.Length], dw = new double[dw64.Length], db = new double[outChannels];
         Convolution.Forward<double>(x, w, b, y, g, outChannels);
         Convolution.BackwardInput<double>(dy, w, dx, g, outChannels);
-        Convolution.BackwardWeight<double>(x, dy, dw, g, outChannels);
+        Convolution.BackwardWeight<double>(x, dy, dw, g, outChannels, db);
         AssertClose(y64, y, 1e-12);
         AssertClose(dx64, dx, 1e-12);
         AssertClose(dw64, dw, 1e-12);
+        AssertClose(db64, db, 1e-12);
 
-        float[] yf = new float[y64.Length], dxf = new float[dx64.Length], dwf = new float[dw64.Length];
+        float[] yf = new float[y64.Length], dxf = new float[dx64.Length], dwf = new float[dw64.Length], dbf = new float[outChannels];
         Convolution.Forward<float>(ToFloat(x), ToFloat(w), ToFloat(b), yf, g, outChannels);
         Convolution.BackwardInput<float>(ToFloat(dy), ToFloat(w), dxf, g, outChannels);
-        Convolution.BackwardWeight<float>(ToFloat(x), ToFloat(dy), dwf, g, outChannels);
+        Convolution.BackwardWeight<float>(ToFloat(x), ToFloat(dy), dwf, g, outChannels, dbf);
         AssertClose(y64, yf);
         AssertClose(dx64, dxf);
         AssertClose(dw64, dwf);
+        AssertClose(db64, dbf);
     }
 
     [Fact]
@@ -173,6 +184,23 @@ public class ConvolutionTests
         Assert.False(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 14, 14, 3, 3, 1, 0))); // "valid", not "same"
         Assert.False(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 14, 14, 1, 1, 1, 0))); // 1x1: no window to shift
         Assert.True(Convolution.UsesShiftedRows(new WindowGeometry(2, 64, 7, 7, 3, 3, 1, 1)));
+    }
+
+    /// <summary>The bias gradient by definition: <c>dy</c> summed over images and positions, per output channel.</summary>
+    private static double[] BiasGradient(double[] dy, int batch, int outChannels, int plane)
+    {
+        var sums = new double[outChannels];
+        for (int n = 0; n < batch; n++)
+        {
+            for (int o = 0; o < outChannels; o++)
+            {
+                for (int i = 0; i < plane; i++)
+                {
+                    sums[o] += dy[(n * outChannels + o) * plane + i];
+                }
+            }
+        }
+        return sums;
     }
 
     private static double[] Values(Random rng, int count) => [.. Enumerable.Range(0, count).Select(_ => rng.NextDouble() - 0.5)];

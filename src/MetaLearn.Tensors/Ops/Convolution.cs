@@ -39,8 +39,14 @@ internal sealed class Conv2dOp : Function
     public override Tensor?[] Backward(Tensor g, Tensor y, bool[] needs)
     {
         Tensor? dx = needs[0] ? Conv2dInputGrad.Apply(g, Inputs[1], _geometry) : null;
-        Tensor? dw = needs[1] ? Conv2dWeightGrad.Apply(Inputs[0], g, _geometry) : null;
-        return Inputs.Length == 2 ? [dx, dw] : [dx, dw, needs[2] ? g.Sum([0, 2, 3]) : null];
+        if (Inputs.Length == 3 && needs[1] && needs[2] && !Autograd.IsGradEnabled)
+        {
+            // First order: the weight-gradient kernel sums dy for the bias as it reads it, instead of another pass.
+            (Tensor dw, Tensor db) = Conv2dWeightGrad.WithBiasGradient(Inputs[0], g, _geometry);
+            return [dx, dw, db];
+        }
+        Tensor? dWeight = needs[1] ? Conv2dWeightGrad.Apply(Inputs[0], g, _geometry) : null;
+        return Inputs.Length == 2 ? [dx, dWeight] : [dx, dWeight, needs[2] ? g.Sum([0, 2, 3]) : null];
     }
 }
 
@@ -87,4 +93,21 @@ internal sealed class Conv2dWeightGrad(Tensor x, Tensor dy, WindowGeometry geome
 
     public override Tensor?[] Backward(Tensor h, Tensor y, bool[] needs)
         => [needs[0] ? Conv2dInputGrad.Apply(Inputs[1], h, geometry) : null, needs[1] ? Conv2dOp.Apply(Inputs[0], h, geometry) : null];
+
+    /// <summary>The weight gradient and the bias gradient (<c>dy</c> summed over images and positions), not recorded.</summary>
+    public static (Tensor Weight, Tensor Bias) WithBiasGradient(Tensor x, Tensor dy, WindowGeometry g)
+    {
+        int outChannels = dy.Shape[1];
+        Tensor dw = Tensor.Empty([outChannels, g.Channels, g.KernelHeight, g.KernelWidth], x.DType);
+        Tensor db = Tensor.Empty([outChannels], x.DType);
+        if (x.DType == DType.Float32)
+        {
+            Convolution.BackwardWeight<float>(x.Span<float>(), dy.Span<float>(), dw.Span<float>(), g, outChannels, db.Span<float>());
+        }
+        else
+        {
+            Convolution.BackwardWeight<double>(x.Span<double>(), dy.Span<double>(), dw.Span<double>(), g, outChannels, db.Span<double>());
+        }
+        return (dw, db);
+    }
 }
