@@ -132,7 +132,7 @@ public static class ConvTiming
                     PooledBatchNorm.Forward<float>(x, n, c, side, side, w, b, 1e-5f, y, index, mean, variance);
                     best[0] = Math.Min(best[0], clock.Elapsed.TotalMilliseconds);
                     clock.Restart();
-                    PooledBatchNorm.Backward<float>(x, g, y, index, n, c, side, side, w, mean, variance, 1e-5f, dx, dw, db);
+                    PooledBatchNorm.Backward<float>(x, g, y, index, n, c, side, side, w, b, mean, variance, 1e-5f, dx, dw, db);
                     best[1] = Math.Min(best[1], clock.Elapsed.TotalMilliseconds);
                     clock.Restart();
                     Normalization.BatchNormForward<float>(x, n, c, side * side, w, b, 1e-5f, normalised, mean, variance);

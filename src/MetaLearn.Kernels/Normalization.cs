@@ -75,15 +75,13 @@ public static class Normalization
     }
 
     /// <summary>
-    /// The first-order backward for one channel from its two sums, <c>sum(dy)</c> and <c>sum(dy * x)</c> over the M values:
-    /// <c>dx = a * dy + b * x + shift</c>, and the weight and bias gradients.
+    /// The first-order backward for one channel from its two sums over the M values, <c>sum(dy)</c> and
+    /// <c>sum(dy * (x - mean))</c>: <c>dx = a * dy + b * x + shift</c>, and the weight and bias gradients.
     /// </summary>
-    internal static (T A, T B, T Shift, T DWeight, T DBias) BackwardCoefficients<T>(T weight, T mean, T variance, T eps, T sumDy, T sumDyX, T count)
+    internal static (T A, T B, T Shift, T DWeight, T DBias) BackwardCoefficients<T>(T weight, T mean, T variance, T eps, T sumDy, T sumDyCentred, T count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T invStd = T.One / T.Sqrt(variance + eps);
-        // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
-        T sumDyCentred = sumDyX - mean * sumDy;
         // dx = a * dy + b * x + shift: a = w*invstd, b = -a*invstd^2*sum(dy*(x-m))/M, shift = -a*sum(dy)/M - b*m.
         T a = weight * invStd;
         T b = -a * invStd * invStd * sumDyCentred / count;
@@ -132,7 +130,8 @@ public static class Normalization
                 sumDy += rowSum;
                 sumDyX += rowDot;
             }
-            (T a, T b, T shift, T dw, T db) = BackwardCoefficients(dx.IsEmpty ? T.Zero : weight[c], mean[c], variance[c], eps, sumDy, sumDyX, count);
+            // sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
+            (T a, T b, T shift, T dw, T db) = BackwardCoefficients(dx.IsEmpty ? T.Zero : weight[c], mean[c], variance[c], eps, sumDy, sumDyX - mean[c] * sumDy, count);
             if (!dbias.IsEmpty)
             {
                 dbias[c] = db;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -63,28 +64,31 @@ public static class PooledBatchNorm
     /// <summary>
     /// The first-order backward of <see cref="Forward{T}"/> given the gradient <paramref name="g"/> of its output
     /// <paramref name="y"/>. The gradient of the normalised values is <c>g</c> at each window's argmax where <c>y &gt; 0</c>
-    /// and zero elsewhere, so batch norm's two sums (<see cref="Normalization.BatchNormBackward{T}"/>) run over the windows
-    /// only, and one pass writes <c>dx = b * x + shift</c> everywhere plus <c>a * g</c> at the argmax positions.
-    /// An empty output span is skipped; <paramref name="weight"/> may be empty without <paramref name="dx"/>.
+    /// and zero elsewhere (<c>gm</c>), so batch norm's two sums (<see cref="Normalization.BatchNormBackward{T}"/>) run over the
+    /// windows only, and one pass writes <c>dx = b * x + shift</c> everywhere plus <c>a * g</c> at the argmax positions.
+    /// Where <c>gm</c> is not zero, <c>y</c> is the normalised value <c>(x - mean) * scale + bias</c>, so the centred sum
+    /// <c>sum(gm * (x - mean)) = (sum(gm * y) - bias * sum(gm)) / scale</c>: a contiguous dot product with <c>y</c> instead of
+    /// gathering <c>x</c> at the argmax positions (gathered only for a channel with zero scale).
+    /// An empty output span is skipped.
     /// </summary>
     public static void Backward<T>(
         ReadOnlySpan<T> x, ReadOnlySpan<T> g, ReadOnlySpan<T> y, ReadOnlySpan<int> indices, int batch, int channels, int height, int width,
-        ReadOnlySpan<T> weight, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> dx, Span<T> dweight, Span<T> dbias)
+        ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T eps, Span<T> dx, Span<T> dweight, Span<T> dbias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = height * width, outPlane = height / 2 * (width / 2);
         long planes = (long)batch * channels;
         if (x.Length < planes * plane || g.Length < planes * outPlane || y.Length < planes * outPlane || indices.Length < planes * outPlane
-            || (!dx.IsEmpty && (dx.Length < planes * plane || weight.Length < channels)) || mean.Length < channels || variance.Length < channels)
+            || (!dx.IsEmpty && dx.Length < planes * plane) || weight.Length < channels || bias.Length < channels || mean.Length < channels || variance.Length < channels)
         {
             throw new ArgumentException($"PooledBatchNorm.Backward: spans too short for [{batch}, {channels}, {height}, {width}].");
         }
         unsafe
         {
-            fixed (T* px = x, pg = g, py = y, pw = weight, pm = mean, pv = variance, pdx = dx, pdw = dweight, pdb = dbias)
+            fixed (T* px = x, pg = g, py = y, pw = weight, pbias = bias, pm = mean, pv = variance, pdx = dx, pdw = dweight, pdb = dbias)
             fixed (int* pi = indices)
             {
-                T* xp = px, gp = pg, yp = py, wp = pw, mp = pm, vp = pv, dxp = pdx, dwp = pdw, dbp = pdb;
+                T* xp = px, gp = pg, yp = py, wp = pw, biasp = pbias, mp = pm, vp = pv, dxp = pdx, dwp = pdw, dbp = pdb;
                 int* ip = pi;
                 bool wantDx = !dx.IsEmpty, wantDw = !dweight.IsEmpty, wantDb = !dbias.IsEmpty;
                 T count = T.CreateTruncating((long)batch * plane);
@@ -97,17 +101,20 @@ public static class PooledBatchNorm
                     {
                         for (int c = c0; c < c1; c++)
                         {
-                            T sumDy = T.Zero, sumDyX = T.Zero;
+                            T scale = wp[c] / T.Sqrt(vp[c] + eps);
+                            bool fromOutput = scale != T.Zero;
+                            T sumDy = T.Zero, sumProducts = T.Zero;
                             for (int n = 0; n < batch; n++)
                             {
                                 long p = (long)n * channels + c;
                                 T* gm = pmasked + (long)n * outPlane;
-                                MaskByPositive(gp + p * outPlane, yp + p * outPlane, gm, outPlane);
-                                (T rowSum, T rowDot) = WindowSums(xp + p * plane, gm, ip + p * outPlane, outPlane);
-                                sumDy += rowSum;
-                                sumDyX += rowDot;
+                                // gm, sum(gm) and sum(gm * y) in one pass; with a zero scale, sum(gm * x) gathered at the argmax positions.
+                                (T planeSum, T planeDot) = MaskAndSums(gp + p * outPlane, yp + p * outPlane, gm, outPlane);
+                                sumDy += planeSum;
+                                sumProducts += fromOutput ? planeDot : WindowSums(xp + p * plane, gm, ip + p * outPlane, outPlane).Dot;
                             }
-                            (T a, T b, T shift, T dw, T db) = Normalization.BackwardCoefficients(wantDx ? wp[c] : T.Zero, mp[c], vp[c], eps, sumDy, sumDyX, count);
+                            T sumDyCentred = fromOutput ? (sumProducts - biasp[c] * sumDy) / scale : sumProducts - mp[c] * sumDy;
+                            (T a, T b, T shift, T dw, T db) = Normalization.BackwardCoefficients(wantDx ? wp[c] : T.Zero, mp[c], vp[c], eps, sumDy, sumDyCentred, count);
                             if (wantDb)
                             {
                                 dbp[c] = db;
@@ -153,22 +160,36 @@ public static class PooledBatchNorm
         return corners;
     }
 
-    /// <summary><c>masked[j] = y[j] &gt; 0 ? g[j] : 0</c> (a NaN output passes nothing, as the ReLU's mask).</summary>
-    private static unsafe void MaskByPositive<T>(T* g, T* y, T* masked, int windows) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// <c>masked[j] = y[j] &gt; 0 ? g[j] : 0</c> (a NaN output passes nothing, as the ReLU's mask), and returns
+    /// <c>(sum(masked), sum(masked * y))</c>, lane-wise partial sums joined in a fixed order.
+    /// </summary>
+    private static unsafe (T Sum, T Dot) MaskAndSums<T>(T* g, T* y, T* masked, int windows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        T sum = T.Zero, dot = T.Zero;
+        if (Vector.IsHardwareAccelerated && windows >= Vector<T>.Count)
         {
+            Vector<T> sums = Vector<T>.Zero, dots = Vector<T>.Zero;
             for (; j <= windows - Vector<T>.Count; j += Vector<T>.Count)
             {
-                Vector<T> keep = Vector.GreaterThan(Vector.Load(y + j), Vector<T>.Zero);
-                Vector.ConditionalSelect(keep, Vector.Load(g + j), Vector<T>.Zero).Store(masked + j);
+                Vector<T> yv = Vector.Load(y + j);
+                Vector<T> gm = Vector.ConditionalSelect(Vector.GreaterThan(yv, Vector<T>.Zero), Vector.Load(g + j), Vector<T>.Zero);
+                gm.Store(masked + j);
+                sums += gm;
+                dots += gm * yv;
             }
+            sum = Vector.Sum(sums);
+            dot = Vector.Sum(dots);
         }
         for (; j < windows; j++)
         {
-            masked[j] = y[j] > T.Zero ? g[j] : T.Zero;
+            T gm = y[j] > T.Zero ? g[j] : T.Zero;
+            masked[j] = gm;
+            sum += gm;
+            dot += gm * y[j];
         }
+        return (sum, dot);
     }
 
     /// <summary>

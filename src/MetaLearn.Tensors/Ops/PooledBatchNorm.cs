@@ -40,7 +40,7 @@ internal sealed class PooledBatchNormOp(Tensor x, Tensor weight, Tensor bias, do
 
     private Tensor?[] FusedBackward(Tensor g, Tensor y, bool[] needs)
     {
-        Tensor x = Inputs[0], weight = Inputs[1];
+        Tensor x = Inputs[0], weight = Inputs[1], bias = Inputs[2];
         int batch = x.Shape[0], channels = x.Shape[1], height = x.Shape[2], width = x.Shape[3];
         Tensor? dx = needs[0] ? Tensor.Empty(x.ShapeArray, x.DType) : null;
         Tensor? dw = needs[1] ? Tensor.Empty([channels], x.DType) : null;
@@ -48,13 +48,13 @@ internal sealed class PooledBatchNormOp(Tensor x, Tensor weight, Tensor bias, do
         if (x.DType == DType.Float32)
         {
             PooledBatchNorm.Backward<float>(x.Span<float>(), g.Span<float>(), y.Span<float>(), index.Span, batch, channels, height, width,
-                weight.Span<float>(), mean.Span<float>(), variance.Span<float>(), (float)eps,
+                weight.Span<float>(), bias.Span<float>(), mean.Span<float>(), variance.Span<float>(), (float)eps,
                 dx is null ? default : dx.Span<float>(), dw is null ? default : dw.Span<float>(), db is null ? default : db.Span<float>());
         }
         else
         {
             PooledBatchNorm.Backward<double>(x.Span<double>(), g.Span<double>(), y.Span<double>(), index.Span, batch, channels, height, width,
-                weight.Span<double>(), mean.Span<double>(), variance.Span<double>(), eps,
+                weight.Span<double>(), bias.Span<double>(), mean.Span<double>(), variance.Span<double>(), eps,
                 dx is null ? default : dx.Span<double>(), dw is null ? default : dw.Span<double>(), db is null ? default : db.Span<double>());
         }
         return [dx, dw, db];

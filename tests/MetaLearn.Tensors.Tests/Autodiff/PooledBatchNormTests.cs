@@ -45,6 +45,32 @@ public class PooledBatchNormTests
         }
     }
 
+    /// <summary>
+    /// The first-order backward takes batch norm's centred sum from the output where it can; a channel whose weight is zero
+    /// takes it from the input instead, and a large mean (values about 100 +- 1) must not cost accuracy: the float32
+    /// gradients against the float64 ones of the unfused ops.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(100.0, false)]
+    [InlineData(0.0, true)]
+    public void FirstOrderGradientsHoldForZeroWeightsAndLargeMeans(double offset, bool zeroWeight)
+    {
+        var rng = new Rng(31);
+        Tensor x64 = (Tensor.Normal(rng, [6, 4, 12, 12], dtype: DType.Float64) + offset).SetRequiresGrad();
+        double[] weights = zeroWeight ? [1.3, 0.0, -0.7, 0.0] : [1.3, 0.4, -0.7, 2.0];
+        Tensor w64 = Tensor.FromArray(weights).SetRequiresGrad(), b64 = Tensor.FromArray(new[] { 0.1, -0.2, 0.3, 0.5 }).SetRequiresGrad();
+        Tensor probe64 = Tensor.Normal(rng, [6, 4, 6, 6], dtype: DType.Float64);
+        Tensor[] expected = Autograd.Grad((Unfused(x64, w64, b64) * probe64).Sum(), [x64, w64, b64]);
+
+        Tensor x = x64.To(DType.Float32).SetRequiresGrad(), w = w64.To(DType.Float32).SetRequiresGrad(), b = b64.To(DType.Float32).SetRequiresGrad();
+        Tensor[] actual = Autograd.Grad((Functional.BatchNormMaxPoolRelu(x, w, b) * probe64.To(DType.Float32)).Sum(), [x, w, b]);
+        for (int i = 0; i < 3; i++)
+        {
+            AssertClose(expected[i], actual[i], 1e-3);
+        }
+    }
+
     [Fact]
     public void TiesGoToTheFirstWindowElementAsInMaxPooling()
     {
