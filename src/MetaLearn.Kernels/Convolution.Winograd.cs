@@ -117,13 +117,13 @@ public static partial class Convolution
             ForEachGroupRange(g, group, (start, end) =>
             {
                 var xs = new ReadOnlySpan<T>(xp, xLength);
-                int paddedLength = channels * tiles.Plane, vLength = 16 * channels * columns;
-                T[] scratch = Scratch<T>.Get(paddedLength + vLength + 16 * outChannels * columns);
+                int paddedLength = channels * tiles.Plane, vLength = 16 * channels * columns, mLength = 16 * outChannels * columns;
+                T[] scratch = Scratch<T>.Get(paddedLength + vLength + mLength + InterleavedOutput(tiles));
                 Span<T> padded = scratch.AsSpan(0, paddedLength);
                 padded.Clear();
                 fixed (T* pp = scratch)
                 {
-                    T* pv = pp + paddedLength, pm = pv + vLength;
+                    T* pv = pp + paddedLength, pm = pv + vLength, po = pm + mLength;
                     for (int n = start; n < end; n += group)
                     {
                         int count = Math.Min(group, end - n);
@@ -140,7 +140,7 @@ public static partial class Convolution
                                 new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
                                 new Span<T>(pm + (nint)e * outChannels * columns, outChannels * columns));
                         }
-                        TransformOutput(pm, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default, yp + (nint)n * outSize);
+                        TransformOutput(pm, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default, yp + (nint)n * outSize, po);
                     }
                 }
             });
@@ -339,28 +339,33 @@ public static partial class Convolution
                     for (int col = 0; col < w; col += 8)
                     {
                         int at = Math.Min(col, w - 8);
-                        float* s = first + at;
-                        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + imageSize);
-                        Vector256<float> r2 = Avx.LoadVector256(s + 2 * imageSize), r3 = Avx.LoadVector256(s + 3 * imageSize);
-                        Vector256<float> r4 = Avx.LoadVector256(s + 4 * imageSize), r5 = Avx.LoadVector256(s + 5 * imageSize);
-                        Vector256<float> r6 = Avx.LoadVector256(s + 6 * imageSize), r7 = Avx.LoadVector256(s + 7 * imageSize);
-                        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-                        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-                        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-                        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-                        float* d = to + (nint)at * group + i0;
-                        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-                        Avx.Store(d + group, Avx.Permute2x128(u1, u5, 0x20));
-                        Avx.Store(d + 2 * group, Avx.Permute2x128(u2, u6, 0x20));
-                        Avx.Store(d + 3 * group, Avx.Permute2x128(u3, u7, 0x20));
-                        Avx.Store(d + 4 * group, Avx.Permute2x128(u0, u4, 0x31));
-                        Avx.Store(d + 5 * group, Avx.Permute2x128(u1, u5, 0x31));
-                        Avx.Store(d + 6 * group, Avx.Permute2x128(u2, u6, 0x31));
-                        Avx.Store(d + 7 * group, Avx.Permute2x128(u3, u7, 0x31));
+                        Transpose8x8(first + at, imageSize, to + (nint)at * group + i0, group);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>Reads 8 rows of 8 floats, <paramref name="sourceStride"/> apart, and writes them as 8 columns: row k of the target is column k of the source.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8x8(float* source, nint sourceStride, float* target, nint targetStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(source), r1 = Avx.LoadVector256(source + sourceStride);
+        Vector256<float> r2 = Avx.LoadVector256(source + 2 * sourceStride), r3 = Avx.LoadVector256(source + 3 * sourceStride);
+        Vector256<float> r4 = Avx.LoadVector256(source + 4 * sourceStride), r5 = Avx.LoadVector256(source + 5 * sourceStride);
+        Vector256<float> r6 = Avx.LoadVector256(source + 6 * sourceStride), r7 = Avx.LoadVector256(source + 7 * sourceStride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(target, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(target + targetStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(target + 2 * targetStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(target + 3 * targetStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(target + 4 * targetStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(target + 5 * targetStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(target + 6 * targetStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(target + 7 * targetStride, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary><c>V[e][c, tile * Group + image] = (B^T d B)[e]</c> for every 4x4 input tile d, a vector of images at a time.</summary>
@@ -417,16 +422,24 @@ public static partial class Convolution
         (a1 - a3).Store(at + (first + 3) * stride);
     }
 
+    /// <summary>Elements of the interleaved output plane <see cref="TransformOutput{T}"/> writes one channel into before de-interleaving it.</summary>
+    private static int InterleavedOutput(WinogradTiles tiles) => 2 * tiles.Rows * 2 * tiles.Columns * tiles.Group;
+
     /// <summary>
     /// <c>Y = A^T M A</c> (+ bias) for every output tile of the group's first <paramref name="count"/> images, written where it
     /// lies inside each plane.
     /// </summary>
-    private static unsafe void TransformOutput<T>(T* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, T* target)
+    private static unsafe void TransformOutput<T>(T* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, T* target, T* interleaved)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = tiles.Height, w = tiles.Width, group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
         nint stride = (nint)outChannels * columns;
         int outSize = outChannels * h * w;
+        if (typeof(T) == typeof(float) && Avx.IsSupported && lanes == 8 && w >= 8)
+        {
+            TransformOutputByTransposes((float*)m, outChannels, tiles, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(bias), (float*)target, (float*)interleaved);
+            return;
+        }
         T* lane = stackalloc T[4 * lanes];
         for (int o = 0; o < outChannels; o++)
         {
@@ -472,6 +485,73 @@ public static partial class Convolution
                                 {
                                     corner[w + 1] = lane[3 * lanes + k];
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TransformOutput{T}"/> for float planes at least 8 wide: each channel's 2x2 output tiles go to an interleaved
+    /// plane (<c>[row][column][image]</c>) as whole vectors, and 8x8 transposes then write 8 columns of 8 images' rows at a time.
+    /// </summary>
+    private static unsafe void TransformOutputByTransposes(float* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<float> bias, float* target, float* interleaved)
+    {
+        int h = tiles.Height, w = tiles.Width, group = tiles.Group, columns = tiles.GroupColumns, width = 2 * tiles.Columns;
+        nint stride = (nint)outChannels * columns;
+        int outSize = outChannels * h * w;
+        float* block = stackalloc float[64];
+        for (int o = 0; o < outChannels; o++)
+        {
+            var b = Vector256.Create(bias.IsEmpty ? 0f : bias[o]);
+            for (int ty = 0; ty < tiles.Rows; ty++)
+            {
+                for (int tx = 0; tx < tiles.Columns; tx++)
+                {
+                    float* at = m + (nint)o * columns + (ty * tiles.Columns + tx) * (nint)group;
+                    float* corner = interleaved + ((nint)2 * ty * width + 2 * tx) * group;
+                    for (int i = 0; i < group; i += 8)
+                    {
+                        float* p = at + i;
+                        Vector256<float> s00 = Avx.LoadVector256(p) + Avx.LoadVector256(p + 4 * stride) + Avx.LoadVector256(p + 8 * stride);
+                        Vector256<float> s10 = Avx.LoadVector256(p + 4 * stride) - Avx.LoadVector256(p + 8 * stride) - Avx.LoadVector256(p + 12 * stride);
+                        Vector256<float> s01 = Avx.LoadVector256(p + stride) + Avx.LoadVector256(p + 5 * stride) + Avx.LoadVector256(p + 9 * stride);
+                        Vector256<float> s11 = Avx.LoadVector256(p + 5 * stride) - Avx.LoadVector256(p + 9 * stride) - Avx.LoadVector256(p + 13 * stride);
+                        Vector256<float> s02 = Avx.LoadVector256(p + 2 * stride) + Avx.LoadVector256(p + 6 * stride) + Avx.LoadVector256(p + 10 * stride);
+                        Vector256<float> s12 = Avx.LoadVector256(p + 6 * stride) - Avx.LoadVector256(p + 10 * stride) - Avx.LoadVector256(p + 14 * stride);
+                        Vector256<float> s03 = Avx.LoadVector256(p + 3 * stride) + Avx.LoadVector256(p + 7 * stride) + Avx.LoadVector256(p + 11 * stride);
+                        Vector256<float> s13 = Avx.LoadVector256(p + 7 * stride) - Avx.LoadVector256(p + 11 * stride) - Avx.LoadVector256(p + 15 * stride);
+                        float* q = corner + i;
+                        Avx.Store(q, b + (s00 + s01 + s02));
+                        Avx.Store(q + group, b + (s01 - s02 - s03));
+                        Avx.Store(q + (nint)width * group, b + (s10 + s11 + s12));
+                        Avx.Store(q + (nint)width * group + group, b + (s11 - s12 - s13));
+                    }
+                }
+            }
+            // De-interleave: for each row, 8 columns (the last block overlapping) of 8 images at a time.
+            for (int r = 0; r < h; r++)
+            {
+                float* row = interleaved + (nint)r * width * group;
+                for (int i0 = 0; i0 < count; i0 += 8)
+                {
+                    int images = Math.Min(8, count - i0);
+                    float* first = target + (nint)i0 * outSize + (nint)o * h * w + (nint)r * w;
+                    for (int col = 0; col < w; col += 8)
+                    {
+                        int c0 = Math.Min(col, w - 8);
+                        if (images == 8)
+                        {
+                            Transpose8x8(row + (nint)c0 * group + i0, group, first + c0, outSize);
+                        }
+                        else
+                        {
+                            Transpose8x8(row + (nint)c0 * group + i0, group, block, 8);
+                            for (int k = 0; k < images; k++)
+                            {
+                                Avx.Store(first + (nint)k * outSize + c0, Avx.LoadVector256(block + 8 * k));
                             }
                         }
                     }
