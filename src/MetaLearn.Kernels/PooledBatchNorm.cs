@@ -249,6 +249,11 @@ public static class PooledBatchNorm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int EightAtATime(float* image, int width, int[] corners, float scale, float shift, float* values, int* indices)
     {
+        int windows = width / 2;
+        if (windows >= 8 && width % 2 == 0)
+        {
+            return RowPairs(image, width, corners.Length / windows, scale, shift, values, indices);
+        }
         int done = corners.Length & ~7;
         Vector256<int> one = Vector256.Create(1), down = Vector256.Create(width);
         Vector256<float> s = Vector256.Create(scale), t = Vector256.Create(shift);
@@ -260,21 +265,67 @@ public static class PooledBatchNorm
                 // Multiply, then add, as RowOps.Affine does: the normalised values are bit for bit those of batch norm.
                 Vector256<float> a = Avx2.GatherVector256(image, iA, 4) * s + t, b = Avx2.GatherVector256(image, iB, 4) * s + t;
                 Vector256<float> c = Avx2.GatherVector256(image, iC, 4) * s + t, d = Avx2.GatherVector256(image, iD, 4) * s + t;
-                Vector256<float> nanA = ~Vector256.Equals(a, a), nanB = ~Vector256.Equals(b, b);
-                Vector256<float> nanC = ~Vector256.Equals(c, c), nanD = ~Vector256.Equals(d, d);
-                Vector256<float> takeC = Vector256.GreaterThan(c, a) | Vector256.AndNot(nanC, nanA);
-                Vector256<float> takeD = Vector256.GreaterThan(d, b) | Vector256.AndNot(nanD, nanB);
-                Vector256<float> l = Vector256.ConditionalSelect(takeC, c, a), r = Vector256.ConditionalSelect(takeD, d, b);
-                Vector256<int> li = Vector256.ConditionalSelect(takeC.AsInt32(), iC, iA), ri = Vector256.ConditionalSelect(takeD.AsInt32(), iD, iB);
-                Vector256<float> nanL = nanA | nanC, nanR = nanB | nanD;
-                Vector256<float> rightFirst = Vector256.AndNot(takeC, takeD);
-                Vector256<float> takeRight = Vector256.GreaterThan(r, l) | (Vector256.Equals(r, l) & rightFirst) | (nanR & (~nanL | rightFirst));
-                Vector256<float> v = Vector256.ConditionalSelect(takeRight, r, l);
-                Vector256<float> keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
-                Vector256.ConditionalSelect(keep, v, Vector256<float>.Zero).Store(values + j);
-                Vector256.ConditionalSelect(takeRight.AsInt32(), ri, li).Store(indices + j);
+                SelectAndStore(a, b, c, d, iA, iB, iC, iD, values + j, indices + j);
             }
         }
         return done;
+    }
+
+    /// <summary>
+    /// Eight windows at a time from contiguous loads, for rows of at least 8 windows (even width): each row pair's 16
+    /// values are split into even and odd columns (the windows' left and right elements) by shuffles, instead of four
+    /// gathers; a row's last block overlaps the one before it. Returns every window (all of them are done).
+    /// </summary>
+    private static unsafe int RowPairs(float* image, int width, int rows, float scale, float shift, float* values, int* indices)
+    {
+        int windows = width / 2;
+        Vector256<float> s = Vector256.Create(scale), t = Vector256.Create(shift);
+        Vector256<int> steps = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), one = Vector256.Create(1), down = Vector256.Create(width);
+        for (int oy = 0; oy < rows; oy++)
+        {
+            float* top = image + (nint)2 * oy * width, bottom = top + width;
+            for (int ox = 0; ox < windows; ox += 8)
+            {
+                int at = Math.Min(ox, windows - 8);
+                (Vector256<float> xa, Vector256<float> xb) = Split(top + 2 * at);
+                (Vector256<float> xc, Vector256<float> xd) = Split(bottom + 2 * at);
+                Vector256<int> iA = Vector256.Create(2 * oy * width + 2 * at) + steps, iB = iA + one, iC = iA + down, iD = iC + one;
+                int j = oy * windows + at;
+                SelectAndStore(xa * s + t, xb * s + t, xc * s + t, xd * s + t, iA, iB, iC, iD, values + j, indices + j);
+            }
+        }
+        return rows * windows;
+    }
+
+    /// <summary>16 consecutive values as (even positions, odd positions), each in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe (Vector256<float> Even, Vector256<float> Odd) Split(float* row)
+    {
+        Vector256<float> low = Avx.LoadVector256(row), high = Avx.LoadVector256(row + 8);
+        // Per 128-bit lane: [l0 l2 h0 h2 | l4 l6 h4 h6]; the 64-bit permute 0xD8 puts them in order.
+        Vector256<float> even = Avx2.Permute4x64(Avx.Shuffle(low, high, 0x88).AsDouble(), 0xD8).AsSingle();
+        Vector256<float> odd = Avx2.Permute4x64(Avx.Shuffle(low, high, 0xDD).AsDouble(), 0xD8).AsSingle();
+        return (even, odd);
+    }
+
+    /// <summary>The rules of <c>Pooling.Window</c> on eight windows as lane masks, then the ReLU; stores values and argmax positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SelectAndStore(
+        Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
+        Vector256<int> iA, Vector256<int> iB, Vector256<int> iC, Vector256<int> iD, float* values, int* indices)
+    {
+        Vector256<float> nanA = ~Vector256.Equals(a, a), nanB = ~Vector256.Equals(b, b);
+        Vector256<float> nanC = ~Vector256.Equals(c, c), nanD = ~Vector256.Equals(d, d);
+        Vector256<float> takeC = Vector256.GreaterThan(c, a) | Vector256.AndNot(nanC, nanA);
+        Vector256<float> takeD = Vector256.GreaterThan(d, b) | Vector256.AndNot(nanD, nanB);
+        Vector256<float> l = Vector256.ConditionalSelect(takeC, c, a), r = Vector256.ConditionalSelect(takeD, d, b);
+        Vector256<int> li = Vector256.ConditionalSelect(takeC.AsInt32(), iC, iA), ri = Vector256.ConditionalSelect(takeD.AsInt32(), iD, iB);
+        Vector256<float> nanL = nanA | nanC, nanR = nanB | nanD;
+        Vector256<float> rightFirst = Vector256.AndNot(takeC, takeD);
+        Vector256<float> takeRight = Vector256.GreaterThan(r, l) | (Vector256.Equals(r, l) & rightFirst) | (nanR & (~nanL | rightFirst));
+        Vector256<float> v = Vector256.ConditionalSelect(takeRight, r, l);
+        Vector256<float> keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
+        Vector256.ConditionalSelect(keep, v, Vector256<float>.Zero).Store(values);
+        Vector256.ConditionalSelect(takeRight.AsInt32(), ri, li).Store(indices);
     }
 }

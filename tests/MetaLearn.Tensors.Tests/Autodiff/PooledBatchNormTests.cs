@@ -71,17 +71,22 @@ public class PooledBatchNormTests
         }
     }
 
-    [Fact]
-    public void TiesGoToTheFirstWindowElementAsInMaxPooling()
+    /// <summary>8-wide planes take the gathering kernel, 16 and wider the row-pair one (16 windows and more per row pair).</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    public void TiesGoToTheFirstWindowElementAsInMaxPooling(int side)
     {
         // Constant 2x2 blocks: every window is a four-way tie, so the gradient must land where max-pooling puts it.
-        float[] values = new float[2 * 2 * 8 * 8];
+        int plane = side * side;
+        float[] values = new float[2 * 2 * plane];
         for (int i = 0; i < values.Length; i++)
         {
-            int row = i / 8 % 8, col = i % 8;
-            values[i] = (row / 2 * 4 + col / 2) * 0.25f + i / 64;
+            int row = i / side % side, col = i % side;
+            values[i] = (row / 2 * (side / 2) + col / 2) * 0.25f + i / plane;
         }
-        Tensor x = Tensor.FromArray(values, 2, 2, 8, 8).SetRequiresGrad();
+        Tensor x = Tensor.FromArray(values, 2, 2, side, side).SetRequiresGrad();
         Tensor w = Tensor.Full([2], 1.5).SetRequiresGrad(), b = Tensor.Full([2], 0.1).SetRequiresGrad();
         Tensor fused = Functional.BatchNormMaxPoolRelu(x, w, b), reference = Unfused(x, w, b);
         Assert.Equal(reference.ToFloatArray(), fused.ToFloatArray());
