@@ -160,7 +160,7 @@ def main():
     step = WORKLOADS[name]()
     inner = 200 if name.startswith("sgemm-64") else 20 if name.startswith("sgemm") else 1
     warm, n = time.perf_counter(), 0
-    while n < 3 or time.perf_counter() - warm < 2:  # warm-up: at least 3 steps and 2 seconds, as on the .NET side
+    while n < 3 or time.perf_counter() - warm < 4:  # warm-up: at least 3 steps and 4 seconds, as on the .NET side
         step()
         n += 1
     times = []

@@ -3,7 +3,11 @@ using MetaLearn.Kernels;
 
 namespace MetaLearn.Cli.Bench;
 
-/// <summary>Times one workload in this process: warm-up first (at least 3 steps and 2 s, so tiered JIT is done), then repetitions.</summary>
+/// <summary>
+/// Times one workload in this process: warm-up first (at least 3 steps and 4 s, so tiered JIT is done), then repetitions.
+/// A ProtoNet episode calls each kernel only a few times, and with tiered PGO the first ten or so episodes ran partly
+/// instrumented code (episodes of 290-380 ms before settling at 220-260): 2 s of warm-up left some of them in the timing.
+/// </summary>
 internal static class BenchRunner
 {
     public static BenchResult Run(string workload, int reps, int threads)
@@ -13,7 +17,7 @@ internal static class BenchRunner
         Action step = Workloads.Create(workload, threads);
         int inner = Workloads.InnerRepeats(workload);
         var warm = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || warm.Elapsed.TotalSeconds < 2; i++)
+        for (int i = 0; i < 3 || warm.Elapsed.TotalSeconds < 4; i++)
         {
             step();
         }
