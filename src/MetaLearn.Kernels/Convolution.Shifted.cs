@@ -79,25 +79,35 @@ public static partial class Convolution
         }
 
         /// <summary>Copies <c>[C, H, W]</c> planes into the interior of <paramref name="padded"/>, whose border stays zero.</summary>
-        public void Fill<T>(ReadOnlySpan<T> image, Span<T> padded, int channels, int height, int width)
+        public unsafe void Fill<T>(ReadOnlySpan<T> image, Span<T> padded, int channels, int height, int width)
+            where T : unmanaged
         {
-            for (int c = 0; c < channels; c++)
+            if (image.Length < channels * height * width || padded.Length < channels * Plane)
             {
-                for (int i = 0; i < height; i++)
+                throw new ArgumentException("Convolution: image or padded spans too short.");
+            }
+            fixed (T* source = image, target = padded)
+            {
+                for (int c = 0; c < channels; c++)
                 {
-                    image.Slice((c * height + i) * width, width).CopyTo(padded.Slice(c * Plane + (i + Pad) * Width + Pad, width));
+                    CopyRows(source + (nint)c * height * width, width, target + (nint)c * Plane + Pad * Width + Pad, Width, height, width);
                 }
             }
         }
 
         /// <summary>Drops the grid's last K - 1 columns: <c>[rows, H, Wp]</c> to <c>[rows, H, W]</c>.</summary>
-        public void Compact<T>(ReadOnlySpan<T> grid, Span<T> target, int rows, int height, int width)
+        public unsafe void Compact<T>(ReadOnlySpan<T> grid, Span<T> target, int rows, int height, int width)
+            where T : unmanaged
         {
-            for (int r = 0; r < rows; r++)
+            if (grid.Length < rows * GridColumns || target.Length < rows * height * width)
             {
-                for (int i = 0; i < height; i++)
+                throw new ArgumentException("Convolution: grid or target spans too short.");
+            }
+            fixed (T* source = grid, destination = target)
+            {
+                for (int r = 0; r < rows; r++)
                 {
-                    grid.Slice(r * GridColumns + i * Width, width).CopyTo(target.Slice((r * height + i) * width, width));
+                    CopyRows(source + (nint)r * GridColumns, Width, destination + (nint)r * height * width, width, height, width);
                 }
             }
         }
@@ -130,7 +140,7 @@ public static partial class Convolution
                     {
                         planes.Fill(xs.Slice(n * imageSize, imageSize), padded, g.Channels, g.Height, g.Width);
                         Gemm.MultiplyRows(packed, false, null, outChannels, k, false, pp, rp, planes.GridColumns, pg, accumulate: false, hasBias ? bp : null);
-                        planes.Compact<T>(grid, ys.Slice(n * outSize, outSize), outChannels, g.Height, g.Width);
+                        planes.Compact(grid, ys.Slice(n * outSize, outSize), outChannels, g.Height, g.Width);
                     }
                 }
             });
@@ -174,7 +184,7 @@ public static partial class Convolution
                     {
                         planes.Fill(dys.Slice(n * outSize, outSize), padded, outChannels, g.Height, g.Width);
                         Gemm.MultiplyRows(packed, false, null, g.Channels, k, false, pp, rp, planes.GridColumns, pg, accumulate: false, null);
-                        planes.Compact<T>(grid, dxs.Slice(n * imageSize, imageSize), g.Channels, g.Height, g.Width);
+                        planes.Compact(grid, dxs.Slice(n * imageSize, imageSize), g.Channels, g.Height, g.Width);
                     }
                 }
             });
