@@ -229,18 +229,9 @@ public static class PooledBatchNorm
             : 0;
         for (; j < corners.Length; j++)
         {
-            int i0 = corners[j], i1 = i0 + 1, i2 = i0 + width, i3 = i2 + 1;
-            T a = x[i0] * scale + shift, b = x[i1] * scale + shift, c = x[i2] * scale + shift, d = x[i3] * scale + shift;
-            // The rules of Pooling.Window: column winners (bottom only when larger, or NaN over a non-NaN top), then the
-            // right winner only when larger, tied with c before it, or NaN.
-            bool nanA = T.IsNaN(a), nanB = T.IsNaN(b), nanC = T.IsNaN(c), nanD = T.IsNaN(d);
-            bool takeC = (c > a) | (nanC & !nanA), takeD = (d > b) | (nanD & !nanB);
-            (T l, int li) = takeC ? (c, i2) : (a, i0);
-            (T r, int ri) = takeD ? (d, i3) : (b, i1);
-            bool nanL = nanA | nanC, nanR = nanB | nanD, rightFirst = takeC & !takeD;
-            bool takeRight = (r > l) | ((r == l) & rightFirst) | (nanR & (!nanL | rightFirst));
-            (T v, int vi) = takeRight ? (r, ri) : (l, li);
-            indices[j] = vi;
+            int i0 = corners[j];
+            (int k, T v) = Pooling.FirstMaximum(x[i0] * scale + shift, x[i0 + 1] * scale + shift, x[i0 + width] * scale + shift, x[i0 + width + 1] * scale + shift);
+            indices[j] = i0 + (k & 1) + (k >> 1) * width;
             y[j] = v > T.Zero || T.IsNaN(v) ? v : T.Zero;
         }
     }
@@ -308,24 +299,15 @@ public static class PooledBatchNorm
         return (even, odd);
     }
 
-    /// <summary>The rules of <c>Pooling.Window</c> on eight windows as lane masks, then the ReLU; stores values and argmax positions.</summary>
+    /// <summary>The rules of <see cref="Pooling.FirstMaximum"/> on eight windows, then the ReLU; stores values and argmax positions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void SelectAndStore(
         Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
         Vector256<int> iA, Vector256<int> iB, Vector256<int> iC, Vector256<int> iD, float* values, int* indices)
     {
-        Vector256<float> nanA = ~Vector256.Equals(a, a), nanB = ~Vector256.Equals(b, b);
-        Vector256<float> nanC = ~Vector256.Equals(c, c), nanD = ~Vector256.Equals(d, d);
-        Vector256<float> takeC = Vector256.GreaterThan(c, a) | Vector256.AndNot(nanC, nanA);
-        Vector256<float> takeD = Vector256.GreaterThan(d, b) | Vector256.AndNot(nanD, nanB);
-        Vector256<float> l = Vector256.ConditionalSelect(takeC, c, a), r = Vector256.ConditionalSelect(takeD, d, b);
-        Vector256<int> li = Vector256.ConditionalSelect(takeC.AsInt32(), iC, iA), ri = Vector256.ConditionalSelect(takeD.AsInt32(), iD, iB);
-        Vector256<float> nanL = nanA | nanC, nanR = nanB | nanD;
-        Vector256<float> rightFirst = Vector256.AndNot(takeC, takeD);
-        Vector256<float> takeRight = Vector256.GreaterThan(r, l) | (Vector256.Equals(r, l) & rightFirst) | (nanR & (~nanL | rightFirst));
-        Vector256<float> v = Vector256.ConditionalSelect(takeRight, r, l);
+        (Vector256<float> v, Vector256<int> index) = Pooling.FirstMaximum(a, b, c, d, iA, iB, iC, iD);
         Vector256<float> keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
         Vector256.ConditionalSelect(keep, v, Vector256<float>.Zero).Store(values);
-        Vector256.ConditionalSelect(takeRight.AsInt32(), ri, li).Store(indices);
+        index.Store(indices);
     }
 }

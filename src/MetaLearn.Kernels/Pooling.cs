@@ -107,18 +107,45 @@ public static class Pooling
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Window<T>(ref T image, int i0, int width) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i1 = i0 + 1, i2 = i0 + width, i3 = i2 + 1;
-        T a = Unsafe.Add(ref image, i0), b = Unsafe.Add(ref image, i1), c = Unsafe.Add(ref image, i2), d = Unsafe.Add(ref image, i3);
-        // Column winners: the bottom element only when larger, or NaN over a non-NaN top.
+        int k = FirstMaximum(Unsafe.Add(ref image, i0), Unsafe.Add(ref image, i0 + 1), Unsafe.Add(ref image, i0 + width), Unsafe.Add(ref image, i0 + width + 1)).Position;
+        return i0 + (k & 1) + (k >> 1) * width;
+    }
+
+    /// <summary>
+    /// The window rules of every 2x2 max-pooling kernel: of the values a (top left), b (top right), c (bottom left) and
+    /// d (bottom right), the first maximal one in that order, or the first NaN. Returns its position (0 to 3) and value.
+    /// Branch-free: each column's winner (the bottom one only when larger, or NaN over a non-NaN top), then the winner of
+    /// the two, so random data costs no mispredicted branches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int Position, T Value) FirstMaximum<T>(T a, T b, T c, T d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         bool nanA = T.IsNaN(a), nanB = T.IsNaN(b), nanC = T.IsNaN(c), nanD = T.IsNaN(d);
         bool takeC = (c > a) | (nanC & !nanA), takeD = (d > b) | (nanD & !nanB);
-        int left = Select(takeC, i2, i0), right = Select(takeD, i3, i1);
-        T l = Unsafe.Add(ref image, left), r = Unsafe.Add(ref image, right);
+        T l = takeC ? c : a, r = takeD ? d : b;
         bool nanL = nanA | nanC, nanR = nanB | nanD;
         // Window order a, b, c, d: the right winner comes first only when it is b and the left one is c.
         bool rightFirst = takeC & !takeD;
         bool takeRight = (r > l) | ((r == l) & rightFirst) | (nanR & (!nanL | rightFirst));
-        return Select(takeRight, right, left);
+        return (Select(takeRight, Select(takeD, 3, 1), Select(takeC, 2, 0)), takeRight ? r : l);
+    }
+
+    /// <summary><see cref="FirstMaximum{T}"/> for eight windows as lane masks: the winning values and their positions among <paramref name="iA"/> .. <paramref name="iD"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<float> Value, Vector256<int> Index) FirstMaximum(
+        Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d,
+        Vector256<int> iA, Vector256<int> iB, Vector256<int> iC, Vector256<int> iD)
+    {
+        Vector256<float> nanA = ~Vector256.Equals(a, a), nanB = ~Vector256.Equals(b, b);
+        Vector256<float> nanC = ~Vector256.Equals(c, c), nanD = ~Vector256.Equals(d, d);
+        Vector256<float> takeC = Vector256.GreaterThan(c, a) | Vector256.AndNot(nanC, nanA);
+        Vector256<float> takeD = Vector256.GreaterThan(d, b) | Vector256.AndNot(nanD, nanB);
+        Vector256<float> l = Vector256.ConditionalSelect(takeC, c, a), r = Vector256.ConditionalSelect(takeD, d, b);
+        Vector256<int> li = Vector256.ConditionalSelect(takeC.AsInt32(), iC, iA), ri = Vector256.ConditionalSelect(takeD.AsInt32(), iD, iB);
+        Vector256<float> nanL = nanA | nanC, nanR = nanB | nanD;
+        Vector256<float> rightFirst = Vector256.AndNot(takeC, takeD);
+        Vector256<float> takeRight = Vector256.GreaterThan(r, l) | (Vector256.Equals(r, l) & rightFirst) | (nanR & (~nanL | rightFirst));
+        return (Vector256.ConditionalSelect(takeRight, r, l), Vector256.ConditionalSelect(takeRight.AsInt32(), ri, li));
     }
 
     /// <summary>
@@ -137,20 +164,11 @@ public static class Pooling
             for (int j = 0; j < done; j += 8)
             {
                 Vector256<int> iA = Vector256.Load(corner + j), iB = iA + one, iC = iA + down, iD = iC + one;
-                Vector256<float> a = Avx2.GatherVector256(img, iA, 4), b = Avx2.GatherVector256(img, iB, 4);
-                Vector256<float> c = Avx2.GatherVector256(img, iC, 4), d = Avx2.GatherVector256(img, iD, 4);
-                Vector256<float> nanA = ~Vector256.Equals(a, a), nanB = ~Vector256.Equals(b, b);
-                Vector256<float> nanC = ~Vector256.Equals(c, c), nanD = ~Vector256.Equals(d, d);
-                Vector256<float> takeC = Vector256.GreaterThan(c, a) | Vector256.AndNot(nanC, nanA);
-                Vector256<float> takeD = Vector256.GreaterThan(d, b) | Vector256.AndNot(nanD, nanB);
-                Vector256<float> l = Vector256.ConditionalSelect(takeC, c, a), r = Vector256.ConditionalSelect(takeD, d, b);
-                Vector256<int> li = Vector256.ConditionalSelect(takeC.AsInt32(), iC, iA), ri = Vector256.ConditionalSelect(takeD.AsInt32(), iD, iB);
-                Vector256<float> nanL = nanA | nanC, nanR = nanB | nanD;
-                Vector256<float> rightFirst = Vector256.AndNot(takeC, takeD);
-                Vector256<float> takeRight = Vector256.GreaterThan(r, l) | (Vector256.Equals(r, l) & rightFirst)
-                    | (nanR & (~nanL | rightFirst));
-                Vector256.ConditionalSelect(takeRight, r, l).Store(v + j);
-                Vector256.ConditionalSelect(takeRight.AsInt32(), ri, li).Store(ix + j);
+                (Vector256<float> value, Vector256<int> index) = FirstMaximum(
+                    Avx2.GatherVector256(img, iA, 4), Avx2.GatherVector256(img, iB, 4), Avx2.GatherVector256(img, iC, 4), Avx2.GatherVector256(img, iD, 4),
+                    iA, iB, iC, iD);
+                value.Store(v + j);
+                index.Store(ix + j);
             }
         }
         return done;
