@@ -69,25 +69,50 @@ public sealed partial class Tensor
     public static Tensor Uniform(Rng rng, int[] shape, double low = 0.0, double high = 1.0, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var values = new double[CheckShape("Uniform", shape)];
-        for (int i = 0; i < values.Length; i++)
+        int count = CheckShape("Uniform", shape);
+        // Drawn in double and stored as the dtype (the values a double draw converted with To would have), straight into
+        // the tensor's array: no double array and conversion pass for float32.
+        if (dtype == DType.Float32)
         {
-            values[i] = rng.NextDouble(low, high);
+            var floats = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                floats[i] = (float)rng.NextDouble(low, high);
+            }
+            return new Tensor(floats, DrawnShape(shape, count), dtype);
         }
-        return FromArray(values, shape).To(dtype);
+        var doubles = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            doubles[i] = rng.NextDouble(low, high);
+        }
+        return new Tensor(doubles, DrawnShape(shape, count), dtype);
     }
 
     /// <summary>Values drawn from a normal distribution.</summary>
     public static Tensor Normal(Rng rng, int[] shape, double mean = 0.0, double std = 1.0, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        var values = new double[CheckShape("Normal", shape)];
-        for (int i = 0; i < values.Length; i++)
+        int count = CheckShape("Normal", shape);
+        if (dtype == DType.Float32)
         {
-            values[i] = mean + std * rng.NextNormal();
+            var floats = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                floats[i] = (float)(mean + std * rng.NextNormal());
+            }
+            return new Tensor(floats, DrawnShape(shape, count), dtype);
         }
-        return FromArray(values, shape).To(dtype);
+        var doubles = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            doubles[i] = mean + std * rng.NextNormal();
+        }
+        return new Tensor(doubles, DrawnShape(shape, count), dtype);
     }
+
+    /// <summary>The shape of a drawn tensor, as <see cref="FromArray(double[], int[])"/> would give it.</summary>
+    private static int[] DrawnShape(int[] shape, int count) => shape.Length == 0 && count != 1 ? [count] : (int[])shape.Clone();
 
     /// <summary>
     /// An uninitialised tensor for an op that writes every element; takes ownership of <paramref name="shape"/>.

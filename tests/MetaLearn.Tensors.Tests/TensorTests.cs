@@ -33,6 +33,14 @@ public class TensorTests
     }
 
     [Fact]
+    public void Float32DrawsAreTheFloat64DrawsConverted()
+    {
+        Assert.Equal(Tensor.Uniform(new Rng(3), [257], -2, 5, DType.Float64).ToFloatArray(), Tensor.Uniform(new Rng(3), [257], -2, 5).ToFloatArray());
+        Assert.Equal(Tensor.Normal(new Rng(4), [3, 5], 1, 2, DType.Float64).ToFloatArray(), Tensor.Normal(new Rng(4), [3, 5], 1, 2).ToFloatArray());
+        Assert.Equal([3, 5], Tensor.Normal(new Rng(4), [3, 5]).Shape.ToArray());
+    }
+
+    [Fact]
     public void ToStringShowsShapeDTypeOpAndValues()
     {
         Tensor w = Tensor.FromArray([1f, 2, 3, 4], 2, 2).SetRequiresGrad();
