@@ -111,7 +111,7 @@ public static class PooledBatchNorm
                                 // gm, sum(gm) and sum(gm * y) in one pass; with a zero scale, sum(gm * x) gathered at the argmax positions.
                                 (T planeSum, T planeDot) = MaskAndSums(gp + p * outPlane, yp + p * outPlane, gm, outPlane);
                                 sumDy += planeSum;
-                                sumProducts += fromOutput ? planeDot : WindowSums(xp + p * plane, gm, ip + p * outPlane, outPlane).Dot;
+                                sumProducts += fromOutput ? planeDot : DotAtArgmax(xp + p * plane, gm, ip + p * outPlane, outPlane);
                             }
                             T sumDyCentred = fromOutput ? (sumProducts - biasp[c] * sumDy) / scale : sumProducts - mp[c] * sumDy;
                             (T a, T b, T shift, T dw, T db) = Normalization.BackwardCoefficients(wantDx ? wp[c] : T.Zero, mp[c], vp[c], eps, sumDy, sumDyCentred, count);
@@ -193,31 +193,25 @@ public static class PooledBatchNorm
     }
 
     /// <summary>
-    /// <c>(sum(gm), sum(gm * x[argmax]))</c> over the windows of one plane, in four interleaved partial sums (independent
-    /// chains instead of one add latency per window), joined in a fixed order.
+    /// <c>sum(gm * x[argmax])</c> over the windows of one plane (for a channel whose zero scale leaves no way to read x off
+    /// the output), in four interleaved partial sums joined in a fixed order.
     /// </summary>
-    private static unsafe (T Sum, T Dot) WindowSums<T>(T* x, T* gm, int* indices, int windows) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe T DotAtArgmax<T>(T* x, T* gm, int* indices, int windows) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero, d0 = T.Zero, d1 = T.Zero, d2 = T.Zero, d3 = T.Zero;
+        T d0 = T.Zero, d1 = T.Zero, d2 = T.Zero, d3 = T.Zero;
         int j = 0;
         for (; j <= windows - 4; j += 4)
         {
-            T g0 = gm[j], g1 = gm[j + 1], g2 = gm[j + 2], g3 = gm[j + 3];
-            s0 += g0;
-            s1 += g1;
-            s2 += g2;
-            s3 += g3;
-            d0 += g0 * x[indices[j]];
-            d1 += g1 * x[indices[j + 1]];
-            d2 += g2 * x[indices[j + 2]];
-            d3 += g3 * x[indices[j + 3]];
+            d0 += gm[j] * x[indices[j]];
+            d1 += gm[j + 1] * x[indices[j + 1]];
+            d2 += gm[j + 2] * x[indices[j + 2]];
+            d3 += gm[j + 3] * x[indices[j + 3]];
         }
         for (; j < windows; j++)
         {
-            s0 += gm[j];
             d0 += gm[j] * x[indices[j]];
         }
-        return (s0 + s1 + (s2 + s3), d0 + d1 + (d2 + d3));
+        return d0 + d1 + (d2 + d3);
     }
 
     /// <summary>The windows of one plane: normalise, pick the first maximum, apply the ReLU.</summary>
