@@ -117,7 +117,8 @@ public static partial class Convolution
             ForEachGroupRange(g, group, (start, end) =>
             {
                 var xs = new ReadOnlySpan<T>(xp, xLength);
-                int paddedLength = channels * tiles.Plane, vLength = 16 * channels * columns, mLength = 16 * outChannels * columns;
+                int paddedLength = channels * tiles.Plane, vStride = MatrixStride<T>(channels * columns), mStride = MatrixStride<T>(outChannels * columns);
+                int vLength = 16 * vStride, mLength = 16 * mStride;
                 T[] scratch = Scratch<T>.Get(paddedLength + vLength + mLength + InterleavedOutput(tiles));
                 Span<T> padded = scratch.AsSpan(0, paddedLength);
                 padded.Clear();
@@ -132,15 +133,15 @@ public static partial class Convolution
                             padded.Clear(); // the missing images' slots
                         }
                         Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded);
-                        TransformInput(pp, channels, tiles, pv);
+                        TransformInput(pp, channels, tiles, pv, vStride);
                         for (int e = 0; e < 16; e++)
                         {
                             Gemm.Multiply<T>(false, false, outChannels, columns, channels,
                                 u.AsSpan(e * outChannels * channels, outChannels * channels),
-                                new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
-                                new Span<T>(pm + (nint)e * outChannels * columns, outChannels * columns));
+                                new ReadOnlySpan<T>(pv + e * vStride, channels * columns),
+                                new Span<T>(pm + e * mStride, outChannels * columns));
                         }
-                        TransformOutput(pm, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default, yp + (nint)n * outSize, po);
+                        TransformOutput(pm, mStride, outChannels, tiles, count, hasBias ? new ReadOnlySpan<T>(bp, outChannels) : default, yp + (nint)n * outSize, po);
                     }
                 }
             });
@@ -173,8 +174,9 @@ public static partial class Convolution
             {
                 var xs = new ReadOnlySpan<T>(xp, xLength);
                 var dys = new ReadOnlySpan<T>(dyp, dyLength);
-                int paddedX = channels * tiles.Plane, paddedDy = outChannels * tiles.Plane, vLength = 16 * channels * columns;
-                T[] scratch = Scratch<T>.Get(paddedX + paddedDy + vLength + 16 * outChannels * columns);
+                int paddedX = channels * tiles.Plane, paddedDy = outChannels * tiles.Plane;
+                int vStride = MatrixStride<T>(channels * columns), pStride = MatrixStride<T>(outChannels * columns), vLength = 16 * vStride;
+                T[] scratch = Scratch<T>.Get(paddedX + paddedDy + vLength + 16 * pStride);
                 Span<T> padded = scratch.AsSpan(0, paddedX + paddedDy);
                 padded.Clear();
                 fixed (T* pp = scratch)
@@ -195,14 +197,14 @@ public static partial class Convolution
                             }
                             Interleave(xs.Slice(n * imageSize, count * imageSize), count, imageSize, 0, channels, tiles, padded[..paddedX]);
                             Interleave(dys.Slice(n * outSize, count * outSize), count, outSize, 0, outChannels, tiles, padded.Slice(paddedX, paddedDy), biasSums);
-                            TransformInput(pp, channels, tiles, pv);
-                            TransformGradient(pdyPadded, outChannels, tiles, pg);
+                            TransformInput(pp, channels, tiles, pv, vStride);
+                            TransformGradient(pdyPadded, outChannels, tiles, pg, pStride);
                             for (int e = 0; e < 16; e++)
                             {
                                 // S[e] (O x C) += P[e] (O x columns) V[e]^T, V[e] stored C x columns.
                                 Gemm.Multiply<T>(false, true, outChannels, channels, columns,
-                                    new ReadOnlySpan<T>(pg + (nint)e * outChannels * columns, outChannels * columns),
-                                    new ReadOnlySpan<T>(pv + (nint)e * channels * columns, channels * columns),
+                                    new ReadOnlySpan<T>(pg + e * pStride, outChannels * columns),
+                                    new ReadOnlySpan<T>(pv + e * vStride, channels * columns),
                                     s.Slice(e * outChannels * channels, outChannels * channels), accumulate: true);
                             }
                         }
@@ -368,12 +370,23 @@ public static partial class Convolution
         Avx.Store(target + 7 * targetStride, Avx.Permute2x128(u3, u7, 0x31));
     }
 
-    /// <summary><c>V[e][c, tile * Group + image] = (B^T d B)[e]</c> for every 4x4 input tile d, a vector of images at a time.</summary>
-    private static unsafe void TransformInput<T>(T* padded, int channels, WinogradTiles tiles, T* v)
+    /// <summary>
+    /// Elements from one of a set of 16 matrices (V, M or P) to the next: a matrix of <paramref name="elements"/> rounded up to
+    /// an odd number of cache lines. The transforms load or store all 16 at once; an odd number of lines apart, the 16 fall
+    /// into 16 different L1 sets, whereas whole pages apart they compete for one set.
+    /// </summary>
+    private static int MatrixStride<T>(int elements) where T : unmanaged
+    {
+        int lines = (int)(((long)elements * Unsafe.SizeOf<T>() + 63) / 64);
+        return (lines | 1) * (64 / Unsafe.SizeOf<T>());
+    }
+
+    /// <summary><c>V[e][c, tile * Group + image] = (B^T d B)[e]</c> for every 4x4 input tile d, a vector of images at a time, the 16 matrices <paramref name="stride"/> apart.</summary>
+    private static unsafe void TransformInput<T>(T* padded, int channels, WinogradTiles tiles, T* v, nint stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
-        nint row = (nint)tiles.PaddedWidth * group, stride = (nint)channels * columns;
+        nint row = (nint)tiles.PaddedWidth * group;
         for (int c = 0; c < channels; c++)
         {
             T* plane = padded + (nint)c * tiles.Plane;
@@ -427,17 +440,16 @@ public static partial class Convolution
 
     /// <summary>
     /// <c>Y = A^T M A</c> (+ bias) for every output tile of the group's first <paramref name="count"/> images, written where it
-    /// lies inside each plane.
+    /// lies inside each plane; the 16 matrices M are <paramref name="stride"/> apart.
     /// </summary>
-    private static unsafe void TransformOutput<T>(T* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, T* target, T* interleaved)
+    private static unsafe void TransformOutput<T>(T* m, nint stride, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<T> bias, T* target, T* interleaved)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int h = tiles.Height, w = tiles.Width, group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
-        nint stride = (nint)outChannels * columns;
         int outSize = outChannels * h * w;
         if (typeof(T) == typeof(float) && Avx.IsSupported && lanes == 8 && w >= 8)
         {
-            TransformOutputByTransposes((float*)m, outChannels, tiles, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(bias), (float*)target, (float*)interleaved);
+            TransformOutputByTransposes((float*)m, stride, outChannels, tiles, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(bias), (float*)target, (float*)interleaved);
             return;
         }
         T* lane = stackalloc T[4 * lanes];
@@ -497,10 +509,9 @@ public static partial class Convolution
     /// <see cref="TransformOutput{T}"/> for float planes at least 8 wide: each channel's 2x2 output tiles go to an interleaved
     /// plane (<c>[row][column][image]</c>) as whole vectors, and 8x8 transposes then write 8 columns of 8 images' rows at a time.
     /// </summary>
-    private static unsafe void TransformOutputByTransposes(float* m, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<float> bias, float* target, float* interleaved)
+    private static unsafe void TransformOutputByTransposes(float* m, nint stride, int outChannels, WinogradTiles tiles, int count, ReadOnlySpan<float> bias, float* target, float* interleaved)
     {
         int h = tiles.Height, w = tiles.Width, group = tiles.Group, columns = tiles.GroupColumns, width = 2 * tiles.Columns;
-        nint stride = (nint)outChannels * columns;
         int outSize = outChannels * h * w;
         float* block = stackalloc float[64];
         for (int o = 0; o < outChannels; o++)
@@ -562,13 +573,14 @@ public static partial class Convolution
 
     /// <summary>
     /// <c>P[e][o, tile * Group + image] = (A dY A^T)[e]</c> for every 2x2 output-gradient tile, from dY interleaved like the
-    /// input (<c>[O][row][column][image]</c> with zero beyond the plane; its one-element border is unused).
+    /// input (<c>[O][row][column][image]</c> with zero beyond the plane; its one-element border is unused); the 16 matrices P
+    /// are <paramref name="stride"/> apart.
     /// </summary>
-    private static unsafe void TransformGradient<T>(T* dy, int outChannels, WinogradTiles tiles, T* p)
+    private static unsafe void TransformGradient<T>(T* dy, int outChannels, WinogradTiles tiles, T* p, nint stride)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int group = tiles.Group, lanes = Vector<T>.Count, columns = tiles.GroupColumns;
-        nint row = (nint)tiles.PaddedWidth * group, stride = (nint)outChannels * columns;
+        nint row = (nint)tiles.PaddedWidth * group;
         for (int o = 0; o < outChannels; o++)
         {
             T* plane = dy + (nint)o * tiles.Plane;
