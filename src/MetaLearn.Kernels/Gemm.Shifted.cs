@@ -52,6 +52,99 @@ public static partial class Gemm
         }
     }
 
+    /// <summary>
+    /// Effectively computes <c>C = A B</c> (or <c>C += A B</c> when <paramref name="accumulate"/>; or <c>C = A B + rowBias[i]</c>
+    /// in row i when <paramref name="rowBias"/> is not null) for matrix <paramref name="index"/> of <paramref name="packedA"/>
+    /// and a B its producer wrote straight into the packed layout <paramref name="right"/> at <paramref name="b"/> (so no
+    /// copy of B is made): the same tiles and depth slices as
+    /// <see cref="Multiply{T}(bool, bool, int, int, int, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, bool)"/>, so the same bits.
+    /// Runs on the calling thread. The caller guarantees the sizes: nothing is validated.
+    /// </summary>
+    internal static unsafe void MultiplyPacked<T>(PackedLeft<T> packedA, int index, PackedRight right, T* b, T* c, bool accumulate, T* rowBias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var problem = new Problem<T>(false, false, packedA.M, right.N, right.K, null, b, c, accumulate, rowBias,
+            packedA.Matrix(index), packedA.PaddedRows, bPacked: true);
+        switch (packedA.Width)
+        {
+            case SimdWidth.V512:
+                Block<Simd512<T>, Vector512<T>, T>(problem, 0, problem.M, 0, problem.N);
+                break;
+            case SimdWidth.V256:
+                Block<Simd256<T>, Vector256<T>, T>(problem, 0, problem.M, 0, problem.N);
+                break;
+            case SimdWidth.V128:
+                Block<Simd128<T>, Vector128<T>, T>(problem, 0, problem.M, 0, problem.N);
+                break;
+            default:
+                Block<SimdScalar<T>, T, T>(problem, 0, problem.M, 0, problem.N);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Where each element of a right operand <c>B</c> (<c>[k, n]</c>) lies in the packed form the blocked product reads: depth
+    /// slice after depth slice (<see cref="SliceDepth"/>); inside a slice, panel after panel of <see cref="PanelWidth"/>
+    /// columns (the last one padded to the full width), and inside a panel, for each depth, the row segment. A producer that
+    /// writes B this way saves the product its copy (<see cref="MultiplyPacked{T}"/>).
+    /// </summary>
+    internal readonly struct PackedRight
+    {
+        private readonly int _slice;
+
+        /// <summary>The layout of a <c>[k, n]</c> operand of element type <typeparamref name="T"/> for the rung <paramref name="width"/>.</summary>
+        public static PackedRight Of<T>(SimdWidth width, int k, int n) where T : unmanaged =>
+            new(k, n, 2 * (width switch
+            {
+                SimdWidth.V512 => 64,
+                SimdWidth.V256 => 32,
+                SimdWidth.V128 => 16,
+                _ => Unsafe.SizeOf<T>(),
+            } / Unsafe.SizeOf<T>()));
+
+        /// <summary>The plain row-major <c>[k, n]</c> layout in the same terms: one panel as wide as the matrix, one slice.</summary>
+        public static PackedRight RowMajor(int k, int n) => new(k, n, n, k);
+
+        private PackedRight(int k, int n, int panelWidth, int slice = 0)
+        {
+            (K, N, PanelWidth) = (k, n, panelWidth);
+            _slice = slice > 0 ? slice : SliceDepth(k);
+            PaddedColumns = (n + panelWidth - 1) / panelWidth * panelWidth;
+        }
+
+        public int K { get; }
+
+        public int N { get; }
+
+        /// <summary>Columns per panel: a multiple of every SIMD vector the producers store.</summary>
+        public int PanelWidth { get; }
+
+        /// <summary><see cref="N"/> rounded up to whole panels.</summary>
+        public int PaddedColumns { get; }
+
+        /// <summary>Elements of the whole packed matrix.</summary>
+        public int Length => K * PaddedColumns;
+
+        /// <summary>Offset of element <c>(p, 0)</c>; column j is at <c>Row(p) + (j / PanelWidth) * PanelStride(p) + j % PanelWidth</c>.</summary>
+        public nint Row(int p) => (nint)(p / _slice) * _slice * PaddedColumns + (nint)(p % _slice) * PanelWidth;
+
+        /// <summary>Distance between consecutive panels of row <paramref name="p"/>: the depth of its slice times the panel width.</summary>
+        public nint PanelStride(int p) => (nint)Math.Min(_slice, K - p / _slice * _slice) * PanelWidth;
+
+        /// <summary>
+        /// Zeroes the padding of the last panel of every row of the matrix at <paramref name="b"/>, which a producer never writes:
+        /// the product computes those columns too (and drops them), so they must not hold NaN or subnormal garbage.
+        /// </summary>
+        public unsafe void ClearPadding<T>(T* b) where T : unmanaged
+        {
+            int used = N - (PaddedColumns - PanelWidth);
+            for (int p = 0; used < PanelWidth && p < K; p++)
+            {
+                new Span<T>(b + Row(p) + (PaddedColumns / PanelWidth - 1) * PanelStride(p) + used, PanelWidth - used).Clear();
+            }
+        }
+    }
+
     /// <summary>The tile height of a rung (<see cref="TileRowsOf{TV}"/> without the vector type).</summary>
     internal static int TileRows(SimdWidth width) => width == SimdWidth.V512 ? 8 : 6;
 
@@ -88,23 +181,32 @@ public static partial class Gemm
         /// <summary>The packed values, 64-byte aligned (the buffer is pinned).</summary>
         public T* Pointer { get; private set; }
 
+        /// <summary>The packed matrix <paramref name="index"/> of those packed together.</summary>
+        public T* Matrix(int index) => Pointer + (nint)index * PaddedRows * K;
+
         /// <summary>
         /// Packs <c>op(A)</c> (<c>[m, k]</c>; A stored <c>[k, m]</c> when <paramref name="transposeA"/>) for <paramref name="width"/>
         /// into this thread's buffer, which the next call on this thread overwrites. Other threads may read it meanwhile.
+        /// With <paramref name="count"/>, <paramref name="a"/> holds that many such matrices one after another, each packed
+        /// (<see cref="Matrix"/>).
         /// </summary>
-        public static PackedLeft<T> ThisThread(SimdWidth width, bool transposeA, int m, int k, ReadOnlySpan<T> a)
+        public static PackedLeft<T> ThisThread(SimdWidth width, bool transposeA, int m, int k, ReadOnlySpan<T> a, int count = 1)
         {
             PackedLeft<T> packed = t_spare ??= new PackedLeft<T>();
-            packed.Pack(width, transposeA, m, k, a);
+            packed.Pack(width, transposeA, m, k, a, count);
             return packed;
         }
 
-        private void Pack(SimdWidth width, bool transposeA, int m, int k, ReadOnlySpan<T> a)
+        private void Pack(SimdWidth width, bool transposeA, int m, int k, ReadOnlySpan<T> a, int count)
         {
             int tileRows = TileRows(width);
             int paddedRows = (m + tileRows - 1) / tileRows * tileRows;
             const int Alignment = 64;
-            int length = paddedRows * k + Alignment / sizeof(T);
+            if (a.Length < (long)count * m * k)
+            {
+                throw new ArgumentException("PackedLeft: the matrices are shorter than count x m x k.");
+            }
+            int length = count * paddedRows * k + Alignment / sizeof(T);
             if (_buffer.Length < length)
             {
                 _buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, _buffer.Length * 2), pinned: true);
@@ -115,18 +217,22 @@ public static partial class Gemm
             int depth = SliceDepth(k);
             fixed (T* pa = a)
             {
-                for (int pc = 0, slice = 0; pc < k; pc += depth, slice++)
+                for (int i = 0; i < count; i++)
                 {
-                    int kc = Math.Min(depth, k - pc);
-                    T* destination = Pointer + (nint)slice * paddedRows * depth;
-                    switch (width)
+                    T* matrix = pa + (nint)i * m * k;
+                    for (int pc = 0, slice = 0; pc < k; pc += depth, slice++)
                     {
-                        case SimdWidth.V512:
-                            PackA<Vector512<T>, T>(transposeA, pa, m, k, 0, m, pc, kc, destination);
-                            break;
-                        default:
-                            PackA<T, T>(transposeA, pa, m, k, 0, m, pc, kc, destination); // any 6-row rung: the layout depends only on the tile height
-                            break;
+                        int kc = Math.Min(depth, k - pc);
+                        T* destination = Matrix(i) + (nint)slice * paddedRows * depth;
+                        switch (width)
+                        {
+                            case SimdWidth.V512:
+                                PackA<Vector512<T>, T>(transposeA, matrix, m, k, 0, m, pc, kc, destination);
+                                break;
+                            default:
+                                PackA<T, T>(transposeA, matrix, m, k, 0, m, pc, kc, destination); // any 6-row rung: the layout depends only on the tile height
+                                break;
+                        }
                     }
                 }
             }

@@ -256,7 +256,7 @@ public static partial class Gemm
     /// <summary>One validated product, with its operands pinned for the duration of the call.</summary>
     private readonly unsafe struct Problem<T>(
         bool transposeA, bool transposeB, int m, int n, int k, T* a, T* b, T* c, bool accumulate, T* rowBias,
-        T* packedA = null, int packedRows = 0, nint* bRows = null)
+        T* packedA = null, int packedRows = 0, nint* bRows = null, bool bPacked = false)
         where T : unmanaged
     {
         public readonly bool TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate;
@@ -277,6 +277,9 @@ public static partial class Gemm
         /// null for rows <c>n</c> (or <c>k</c>) apart. A convolution points them at shifted windows of one padded image.
         /// </summary>
         public readonly nint* BRows = bRows;
+
+        /// <summary>B is already in the packed layout of every depth slice (<see cref="PackedRight"/>).</summary>
+        public readonly bool BPacked = bPacked;
     }
 
     private static unsafe void Run<TS, TV, T>(Problem<T> problem, int threads)
@@ -331,8 +334,10 @@ public static partial class Gemm
         int rowBlockAlloc = Math.Min(RowBlock, (rows + tileRows - 1) / tileRows * tileRows);
         int columnBlockAlloc = Math.Min(columnBlock, (columns + width - 1) / width * width);
         T* packedA = problem.PackedA != null ? null : PackBuffers<T>.A(rowBlockAlloc * depth);
-        T* packedB = PackBuffers<T>.B(columnBlockAlloc * depth);
-        bool packB = problem.TransposeB || rows > InPlaceRows || problem.BRows != null;
+        bool prePacked = problem.BPacked;
+        T* packedB = prePacked ? null : PackBuffers<T>.B(columnBlockAlloc * depth);
+        bool packB = !prePacked && (problem.TransposeB || rows > InPlaceRows || problem.BRows != null);
+        nint paddedColumns = (n + width - 1) / width * width;
         nint ldc = n;
 
         for (int jc = columnStart; jc < columnEnd; jc += columnBlock)
@@ -348,7 +353,7 @@ public static partial class Gemm
                 {
                     PackB<TS, TV, T>(problem.TransposeB, problem.B, problem.BRows, n, k, pc, kc, jc, nc, packedB);
                 }
-                else if (wholeColumns < nc)
+                else if (!prePacked && wholeColumns < nc)
                 {
                     // Only the ragged last panel is copied (and zero-padded); whole panels are read where they lie.
                     PackB<TS, TV, T>(false, problem.B, null, n, k, pc, kc, jc + wholeColumns, nc - wholeColumns, packedB);
@@ -372,7 +377,12 @@ public static partial class Gemm
                         int tileColumns = Math.Min(width, nc - jr);
                         T* panelB;
                         nint ldb;
-                        if (packB)
+                        if (prePacked)
+                        {
+                            panelB = problem.B + pc * paddedColumns + (nint)(jc + jr) * kc;
+                            ldb = width;
+                        }
+                        else if (packB)
                         {
                             panelB = packedB + jr * kc;
                             ldb = width;

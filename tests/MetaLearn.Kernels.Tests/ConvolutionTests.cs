@@ -123,6 +123,7 @@ public class ConvolutionTests
     [InlineData(2, 16, 5, 8, 24)]
     [InlineData(2, 16, 1, 1, 16)]
     [InlineData(40, 16, 14, 14, 16)] // five image groups: two chunks of the weight gradient
+    [InlineData(2, 260, 4, 4, 20)]   // two depth slices of the packed V in the forward products
     public void WinogradMatchesTheDirectDefinition(int batch, int channels, int height, int width, int outChannels)
     {
         var g = new WindowGeometry(batch, channels, height, width, 3, 3, 1, 1);

@@ -176,6 +176,85 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// A B written straight into the packed layout (its padding full of NaN, which no stored element may see) and the
+    /// second of three A matrices packed together: on every rung and store mode, the bits of the plain product.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 392, 64)]  // a Winograd product: a ragged last panel
+    [InlineData(13, 35, 300)]  // ragged tiles both ways, two depth slices
+    [InlineData(250, 40, 20)]  // two row blocks of the packed A
+    public unsafe void BWrittenInThePackedLayoutGivesTheBitsOfThePlainProduct(int m, int n, int k)
+    {
+        var rng = new Random(11);
+        float[] a = Random<float>(rng, 3 * m * k), b = Random<float>(rng, k * n), start = Random<float>(rng, m * n), bias = Random<float>(rng, m);
+        foreach (Width width in Widths)
+        {
+            var layout = Gemm.PackedRight.Of<float>(width, k, n);
+            float[] packedB = [.. Enumerable.Repeat(float.NaN, layout.Length)];
+            for (int p = 0; p < k; p++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    packedB[layout.Row(p) + j / layout.PanelWidth * layout.PanelStride(p) + j % layout.PanelWidth] = b[p * n + j];
+                }
+            }
+            Assert.Equal(k * n, packedB.Count(x => !float.IsNaN(x)));
+            var packedA = Gemm.PackedLeft<float>.ThisThread(width, false, m, k, a, count: 3);
+            foreach (bool accumulate in new[] { true, false })
+            {
+                float[] expected = (float[])start.Clone();
+                Gemm.Multiply<float>(width, 1, false, false, m, n, k, a.AsSpan(m * k, m * k), b, expected, accumulate, accumulate ? default : bias);
+                float[] c = (float[])start.Clone();
+                fixed (float* pb = packedB, pc = c, pbias = bias)
+                {
+                    Gemm.MultiplyPacked(packedA, 1, layout, pb, pc, accumulate, accumulate ? null : pbias);
+                }
+                Assert.True(expected.AsSpan().SequenceEqual(c), $"{width} accumulate={accumulate} differs");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(64, 392)] // 8 of the last 32 columns used
+    [InlineData(300, 35)] // two depth slices
+    [InlineData(20, 64)]  // whole panels: nothing to clear
+    public unsafe void ClearPaddingZeroesExactlyTheColumnsPastTheMatrix(int k, int n)
+    {
+        var layout = Gemm.PackedRight.Of<float>(Width.V512, k, n);
+        float[] packed = [.. Enumerable.Repeat(float.NaN, layout.Length)];
+        var used = new bool[layout.Length];
+        for (int p = 0; p < k; p++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                used[layout.Row(p) + j / layout.PanelWidth * layout.PanelStride(p) + j % layout.PanelWidth] = true;
+            }
+        }
+        fixed (float* pb = packed)
+        {
+            layout.ClearPadding(pb);
+        }
+        for (int i = 0; i < layout.Length; i++)
+        {
+            Assert.True(used[i] ? float.IsNaN(packed[i]) : packed[i] == 0f, $"element {i} (used: {used[i]}) is {packed[i]}");
+        }
+    }
+
+    [Fact]
+    public void TheRowMajorLayoutIsThePlainMatrix()
+    {
+        var layout = Gemm.PackedRight.RowMajor(300, 35);
+        for (int p = 0; p < 300; p++)
+        {
+            for (int j = 0; j < 35; j++)
+            {
+                Assert.Equal((nint)p * 35 + j, layout.Row(p) + j / layout.PanelWidth * layout.PanelStride(p) + j % layout.PanelWidth);
+            }
+        }
+        Assert.Equal(300 * 35, layout.Length);
+    }
+
     [Theory]
     [InlineData(64, 784, 9)]   // a first convolution layer: one depth slice
     [InlineData(50, 70, 300)]  // two depth slices: the bias enters only the first store
