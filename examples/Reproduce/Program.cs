@@ -44,27 +44,30 @@ static int Sinusoid(string algorithm, int iterations, ulong seed)
         "maml" => new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1 }),
         "fomaml" => new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1, FirstOrder = true }),
         "metasgd" => new MetaSgd(model, new MetaSgdOptions { InitialInnerLearningRate = 0.01 }),
-        "reptile" => new Reptile(model, new ReptileOptions { InnerLearningRate = 0.02, TrainInnerSteps = 5 }),
+        "reptile" => new Reptile(model, new ReptileOptions
+        {
+            InnerLearningRate = 0.02, TrainInnerSteps = 5, MetaStepSize = 0.1, FinalMetaStepSize = 0, AnnealSteps = iterations,
+        }),
         _ => throw new ArgumentException($"unknown algorithm '{algorithm}'; use maml, fomaml, reptile or metasgd."),
     };
-    IGradientTransformation outer = algorithm == "reptile" ? Reptile.OuterOptimizer(0.1, 0.0, iterations) : Optimizers.Adam(0.001);
     string dir = Path.Combine("runs", $"sinusoid-{algorithm}-{iterations}-seed{seed}");
-    var trainer = new MetaTrainer(learner, new SinusoidTasks(10, 10), new SinusoidTasks(10, 100), outer, new MetaTrainerOptions
+    var trainer = new MetaTrainer(learner, new SinusoidTasks(10, 10), new SinusoidTasks(10, 100), new MetaTrainerOptions
     {
         Steps = iterations, MetaBatchSize = 25, Seed = seed, ValidationInterval = Math.Max(1, iterations / 10), ValidationEpisodes = 100,
         OutputDirectory = dir, CheckpointInterval = 1000, Resume = true,
     }, new ConsoleProgress(Math.Max(1, iterations / 20)));
-    Console.WriteLine($"sinusoid {learner.Algorithm}: {iterations} meta-iterations, meta-batch 25, K=10, seed {seed}; config {learner.ConfigJson}");
+    Console.WriteLine($"sinusoid {learner.Name}: {iterations} meta-iterations, meta-batch 25, K=10, seed {seed}; config {learner.ConfigJson}");
+    LearnerState state;
     try
     {
         TrainingSummary summary = trainer.Run();
+        state = summary.State;
         Console.WriteLine($"trained {summary.Step} steps in {summary.Elapsed.TotalMinutes:F1} min (resumed from {summary.ResumedFrom})");
     }
     catch (TrainingDivergedException e)
     {
         // Test what training produced before it diverged: the best validated checkpoint.
-        Checkpoint best = Checkpoint.Load(Path.Combine(dir, MetaTrainer.BestCheckpoint));
-        learner.Parameters = learner.Parameters.Map((n, _) => best.Model[n].Detach().SetRequiresGrad());
+        (state, Checkpoint best) = LearnerCheckpoint.Restore(Path.Combine(dir, MetaTrainer.BestCheckpoint), learner);
         Console.WriteLine($"{e.Message}\ntesting the best checkpoint instead (step {best.Metadata.Step})");
     }
 
@@ -77,10 +80,10 @@ static int Sinusoid(string algorithm, int iterations, ulong seed)
             IMetaLearner tester = algorithm switch
             {
                 "maml" or "fomaml" => new Maml(model, ((Maml)learner).Options with { TestInnerSteps = steps }),
-                "metasgd" => WithRates(new MetaSgd(model, ((MetaSgd)learner).Options with { TestInnerSteps = steps }), learner.Parameters),
+                "metasgd" => new MetaSgd(model, ((MetaSgd)learner).Options with { TestInnerSteps = steps }),
                 _ => new Reptile(model, ((Reptile)learner).Options with { TestInnerSteps = steps }),
             };
-            EvaluationResult r = Evaluator.Evaluate(tester, new SinusoidTasks(k, 100),
+            EvaluationResult r = Evaluator.Evaluate(tester, state, new SinusoidTasks(k, 100),
                 new EvaluatorOptions { Episodes = 1000, Seed = 12345, BatchNorm = BatchNormAtTest.BatchStatistics });
             curve.Add(FormattableString.Invariant($"{k},{steps},{r.Mean:G6},{r.Ci95:G6}"));
             if (steps is 1 or 5 or 10)
@@ -142,12 +145,6 @@ static int SinusoidPlot(string output, string[] runs)
     return 0;
 }
 
-static MetaSgd WithRates(MetaSgd fresh, ParameterSet trained)
-{
-    fresh.Parameters = trained;
-    return fresh;
-}
-
 static int OmniglotProtoNet(double minutes, string root, int trainWays, int metaBatch, ulong seed)
 {
     var clock = Stopwatch.StartNew();
@@ -162,9 +159,9 @@ static int OmniglotProtoNet(double minutes, string root, int trainWays, int meta
     TaskSampler test = Sampler(testPart, 5, 15);
 
     Backbone net = Backbones.OmniglotConvNet(5, new Rng(seed), hidden: 64, downsampling: ConvDownsampling.MaxPool);
-    var learner = new ProtoNet(net, new ProtoNetOptions());
+    var learner = new ProtoNet(net, new ProtoNetOptions { Outer = new() { LearningRate = 0.001, HalvingInterval = 2000 } });
     const int Steps = 100_000; // an upper bound; the wall-clock budget ends the run
-    var trainer = new MetaTrainer(learner, train, validation, Optimizers.Adam(Schedule.Step(0.001, 2000, 0.5)), new MetaTrainerOptions
+    var trainer = new MetaTrainer(learner, train, validation, new MetaTrainerOptions
     {
         Steps = Steps, MetaBatchSize = metaBatch, Seed = seed, ValidationInterval = 100, ValidationEpisodes = 100,
         OutputDirectory = Path.Combine("runs", $"omniglot-protonet-{trainWays}way-seed{seed}"), CheckpointInterval = 100,
@@ -176,14 +173,14 @@ static int OmniglotProtoNet(double minutes, string root, int trainWays, int meta
 
     string bestPath = Path.Combine(trainer.Options.OutputDirectory!, MetaTrainer.BestCheckpoint);
     string which = "final parameters (no validation ran)";
+    LearnerState state = summary.State;
     if (File.Exists(bestPath))
     {
-        Checkpoint best = Checkpoint.Load(bestPath);
-        learner.Parameters = learner.Parameters.Map((n, _) => best.Model[n].Detach().SetRequiresGrad());
+        (state, Checkpoint best) = LearnerCheckpoint.Restore(bestPath, learner);
         which = $"best checkpoint, step {best.Metadata.Step}";
     }
     var testClock = Stopwatch.StartNew();
-    EvaluationResult r = Evaluator.Evaluate(learner, test, new EvaluatorOptions { Episodes = 1000, Seed = 2024, BatchNorm = BatchNormAtTest.BatchStatistics });
+    EvaluationResult r = Evaluator.Evaluate(learner, state, test, new EvaluatorOptions { Episodes = 1000, Seed = 2024, BatchNorm = BatchNormAtTest.BatchStatistics });
     Console.WriteLine($"test 5-way 1-shot ({which}): {r} in {testClock.Elapsed.TotalSeconds:F0}s; total wall-clock {clock.Elapsed.TotalMinutes:F1} min");
     return 0;
 }
@@ -192,11 +189,11 @@ internal sealed class ConsoleProgress(int every) : IProgress<TrainingProgress>
 {
     public void Report(TrainingProgress p)
     {
-        if (p.Step % every == 0 || p.Validation is not null)
+        if (!p.Validating && (p.Step % every == 0 || p.Validation is not null))
         {
-            string acc = p.Accuracy is { } a ? $" acc {a:F3}" : "";
+            string acc = p.Metrics.TryGet("accuracy", out double a) ? $" acc {a:F3}" : "";
             string val = p.Validation is { } v ? $"  validation {v.Metric} {v.Mean:F4} ± {v.Ci95:F4}" : "";
-            Console.WriteLine($"step {p.Step,6}/{p.TotalSteps}  loss {p.Loss:F4}{acc}{val}  {p.Elapsed.TotalSeconds:F0}s");
+            Console.WriteLine($"step {p.Step,6}/{p.TotalSteps}  loss {p.Metrics["loss"]:F4}{acc}{val}  {p.Elapsed.TotalSeconds:F0}s");
         }
     }
 }

@@ -7,14 +7,14 @@ namespace MetaLearn.Cli;
 internal static class MetaLearnCommand
 {
     /// <param name="interrupt">Stops a training run as Ctrl-C would (for tests); when null, train listens to Ctrl-C.</param>
-    public static RootCommand Create(CancellationToken? interrupt = null) => new("metalearn: meta-learning for .NET — train, evaluate, classify, report, benchmark.")
+    public static RootCommand Create(CancellationToken? interrupt = null) => new("metalearn: meta-learning for .NET — train, evaluate, classify, report, list learners, benchmark.")
     {
         HelpName = "metalearn", // the same name in help however it is launched (dotnet run, dotnet tool, tests)
         Options = { new Option<bool>(VerboseName) { Recursive = true, Description = "On an unexpected error, print the full exception with its stack trace." } },
         Subcommands =
         {
             TrainCommand.Create(interrupt), EvalCommand.Create(), ClassifyCommand.Create(), ReportCommand.Create(),
-            InfoCommand.Create(), BenchCommand.Create(), DataCommand.Create(),
+            LearnersCommand.Create(), InfoCommand.Create(), BenchCommand.Create(), DataCommand.Create(),
         },
     };
 

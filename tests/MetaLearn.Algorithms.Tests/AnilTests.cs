@@ -38,13 +38,13 @@ public class AnilTests
     public void MetaGradientMatchesFiniteDifferencesOfTheHeadOnlyInnerLoop(int steps)
     {
         const double U = 0.7, W = -0.4, H = 1e-6;
-        var anil = new Anil(Model(U, W), new MamlOptions { InnerLearningRate = Alpha, TrainInnerSteps = steps, MaxDegreeOfParallelism = 1 });
-        MetaStepResult r = anil.MetaStep([Task()]);
+        var anil = new Anil(Model(U, W), new MamlOptions { InnerLearningRate = Alpha, TrainInnerSteps = steps });
+        MetaGradient r = TestData.Gradient(anil, Task());
         double du = (Objective(U + H, W, steps) - Objective(U - H, W, steps)) / (2 * H);
         double dw = (Objective(U, W + H, steps) - Objective(U, W - H, steps)) / (2 * H);
         Assert.Equal(du, r.Gradient["features.weight"].Item(), 7);
         Assert.Equal(dw, r.Gradient["head.weight"].Item(), 7);
-        Assert.Equal(Objective(U, W, steps), r.Loss, 12);
+        Assert.Equal(Objective(U, W, steps), r.Metrics["loss"], 12);
     }
 
     [Fact]
@@ -54,6 +54,6 @@ public class AnilTests
         var anil = new Anil(Model(U, W), new MamlOptions { InnerLearningRate = Alpha, TestInnerSteps = 1 });
         Tensor x = Tensor.FromArray(new[] { 1.0 }, 1, 1);
         double w1 = W - Alpha * 2 * Xs.Select((xi, i) => U * xi * (W * U * xi - Ys[i])).Average();
-        Assert.Equal(w1 * U, anil.Adapt(SupportSet.Of(Task())).Predict(x).Item(), 12);
+        Assert.Equal(w1 * U, TestData.Adapt(anil, Task().Support).Predict(x).Item(), 12);
     }
 }

@@ -29,9 +29,9 @@ public class ClosedFormTests
         double gq = G(fast, Query, Slope);
         double factor = Math.Pow(1 - Alpha * H(Support), steps);
 
-        var options = new MamlOptions { InnerLearningRate = Alpha, TrainInnerSteps = steps, MaxDegreeOfParallelism = 1 };
-        double maml = new Maml(TestData.Scalar(W), options).MetaStep([task]).Gradient["weight"].Item();
-        double fomaml = new Maml(TestData.Scalar(W), options with { FirstOrder = true }).MetaStep([task]).Gradient["weight"].Item();
+        var options = new MamlOptions { InnerLearningRate = Alpha, TrainInnerSteps = steps };
+        double maml = TestData.Gradient(new Maml(TestData.Scalar(W), options), task).Gradient["weight"].Item();
+        double fomaml = TestData.Gradient(new Maml(TestData.Scalar(W), options with { FirstOrder = true }), task).Gradient["weight"].Item();
 
         Assert.Equal(gq * factor, maml, 12);
         Assert.Equal(gq, fomaml, 12);
@@ -41,8 +41,8 @@ public class ClosedFormTests
     [Fact]
     public void AlgorithmNameSaysWhichOrderRan()
     {
-        Assert.Equal("maml", new Maml(TestData.Scalar(0), new MamlOptions()).Algorithm);
-        Assert.Equal("fomaml", new Maml(TestData.Scalar(0), new MamlOptions { FirstOrder = true }).Algorithm);
+        Assert.Equal("maml", new Maml(TestData.Scalar(0), new MamlOptions()).Name);
+        Assert.Equal("fomaml", new Maml(TestData.Scalar(0), new MamlOptions { FirstOrder = true }).Name);
     }
 
     [Fact]
@@ -50,13 +50,13 @@ public class ClosedFormTests
     {
         const double W = -0.2, Alpha = 0.05;
         FewShotTask a = TestData.Line(1.0, Support, Query), b = TestData.Line(-2.0, Support, Query);
-        var options = new MamlOptions { InnerLearningRate = Alpha, MaxDegreeOfParallelism = 2 };
-        double ga = new Maml(TestData.Scalar(W), options).MetaStep([a]).Gradient["weight"].Item();
-        double gb = new Maml(TestData.Scalar(W), options).MetaStep([b]).Gradient["weight"].Item();
-        MetaStepResult both = new Maml(TestData.Scalar(W), options).MetaStep([a, b]);
+        var options = new MamlOptions { InnerLearningRate = Alpha };
+        double ga = TestData.Gradient(new Maml(TestData.Scalar(W), options), a).Gradient["weight"].Item();
+        double gb = TestData.Gradient(new Maml(TestData.Scalar(W), options), b).Gradient["weight"].Item();
+        MetaGradient both = TestData.Gradient(new Maml(TestData.Scalar(W), options), 2, a, b);
         Assert.Equal((ga + gb) / 2, both.Gradient["weight"].Item(), 12);
-        Assert.Equal(2, both.TaskLosses.Count);
-        Assert.Null(both.Accuracy);
+        Assert.Equal(2, both.TaskMetrics.Count);
+        Assert.Equal(["loss"], both.Metrics.Names);
     }
 
     [Fact]
@@ -65,10 +65,10 @@ public class ClosedFormTests
         // w' = w - a g(w): dL_q/da = g_q(w') * (-g(w)), dL_q/dw = g_q(w') (1 - a h).
         const double W = 0.4, A = 0.08, Slope = -1.3;
         FewShotTask task = TestData.Line(Slope, Support, Query);
-        var learner = new MetaSgd(TestData.Scalar(W), new MetaSgdOptions { InitialInnerLearningRate = A, MaxDegreeOfParallelism = 1 });
-        Assert.Equal(["weight", "inner_lr.weight"], learner.Parameters.Names);
+        var learner = new MetaSgd(TestData.Scalar(W), new MetaSgdOptions { InitialInnerLearningRate = A });
+        Assert.Equal(["weight", "inner_lr.weight"], learner.Init().Parameters.Names);
 
-        MetaStepResult r = learner.MetaStep([task]);
+        MetaGradient r = TestData.Gradient(learner, task);
         double g = G(W, Support, Slope);
         double gq = G(W - A * g, Query, Slope);
         Assert.Equal(-gq * g, r.Gradient["inner_lr.weight"].Item(), 12);
@@ -77,13 +77,16 @@ public class ClosedFormTests
     }
 
     [Fact]
-    public void MetaSgdParametersRoundTripIncludingRates()
+    public void MetaSgdStateHoldsTheRatesAndItsStepMovesThem()
     {
-        var learner = new MetaSgd(TestData.Scalar(0.5), new MetaSgdOptions { InitialInnerLearningRate = 0.1 });
-        ParameterSet changed = learner.Parameters.Map((n, t) => (t.Detach() * 2.0).Detach().SetRequiresGrad());
-        learner.Parameters = changed;
-        Assert.Equal(1.0, learner.Model.Parameters["weight"].Item(), 12);
-        Assert.Equal(0.2, learner.Rates["weight"].Item(), 12);
+        var learner = new MetaSgd(TestData.Scalar(0.5), new MetaSgdOptions { InitialInnerLearningRate = 0.1 }, Optimizers.Sgd(1.0));
+        LearnerState start = learner.Init();
+        Assert.Equal(0.1, MetaSgd.Rates(start)["weight"].Item(), 12);
+        StepResult step = learner.Step(start, [TestData.Line(1.7, Support, Query, 2.1)], TestData.Context());
+        MetaGradient g = learner.ComputeMetaGradient(start, [TestData.Line(1.7, Support, Query, 2.1)], TestData.Context());
+        // SGD with rate 1: the new rate is the old one minus its meta-gradient.
+        Assert.Equal(0.1 - g.Gradient["inner_lr.weight"].Item(), MetaSgd.Rates(step.State)["weight"].Item(), 12);
+        Assert.NotEqual(0.1, MetaSgd.Rates(step.State)["weight"].Item());
     }
 
     [Fact]
@@ -103,14 +106,32 @@ public class ClosedFormTests
         }
         double expectedMean = (Adapted(1.5) + Adapted(-0.5)) / 2;
 
-        var learner = new Reptile(TestData.Scalar(W), new ReptileOptions { InnerLearningRate = Beta, TrainInnerSteps = K, MaxDegreeOfParallelism = 2 });
-        MetaStepResult r = learner.MetaStep([a, b]);
+        var learner = new Reptile(TestData.Scalar(W), new ReptileOptions { InnerLearningRate = Beta, TrainInnerSteps = K });
+        MetaGradient r = TestData.Gradient(learner, 2, a, b);
         Assert.Equal(W - expectedMean, r.Gradient["weight"].Item(), 12);
 
-        // The outer SGD with the meta step size turns the pseudo-gradient into theta + eps * mean(phi - theta).
-        IGradientTransformation outer = Reptile.OuterOptimizer(Epsilon, 0.0, 10);
-        (ParameterSet next, _) = outer.StepDetached(learner.Parameters, r.Gradient, outer.Init(learner.Parameters));
-        Assert.Equal(W + Epsilon * (expectedMean - W), next["weight"].Item(), 12);
+        // The learner's own update, SGD with the meta step size, is theta + eps * mean(phi - theta).
+        var annealed = new Reptile(TestData.Scalar(W), new ReptileOptions
+        {
+            InnerLearningRate = Beta, TrainInnerSteps = K, MetaStepSize = Epsilon, FinalMetaStepSize = 0, AnnealSteps = 10,
+        });
+        StepResult step = annealed.Step(annealed.Init(), [a, b], TestData.Context(2));
+        Assert.Equal(W + Epsilon * (expectedMean - W), step.State.Parameters["weight"].Item(), 12);
+        // The second step's size is annealed: 0.9 of the first.
+        StepResult second = annealed.Step(step.State, [a, b], TestData.Context(2, step: 2));
+        double w1 = step.State.Parameters["weight"].Item();
+        double mean1 = (AdaptedFrom(w1, 1.5) + AdaptedFrom(w1, -0.5)) / 2;
+        Assert.Equal(w1 + 0.9 * Epsilon * (mean1 - w1), second.State.Parameters["weight"].Item(), 12);
+
+        double AdaptedFrom(double start, double slope)
+        {
+            double w = start;
+            for (int s = 0; s < K; s++)
+            {
+                w -= Beta * G(w, Support, slope);
+            }
+            return w;
+        }
     }
 
     [Fact]
@@ -126,13 +147,13 @@ public class ClosedFormTests
             w -= Beta * G(w, batch, Slope);
         }
 
-        var options = new ReptileOptions { InnerLearningRate = Beta, TrainInnerSteps = K, InnerBatchSize = 2, MaxDegreeOfParallelism = 1 };
-        double pseudo = new Reptile(TestData.Scalar(W), options).MetaStep([TestData.Line(Slope, Support, Query)]).Gradient["weight"].Item();
+        var options = new ReptileOptions { InnerLearningRate = Beta, TrainInnerSteps = K, InnerBatchSize = 2 };
+        double pseudo = TestData.Gradient(new Reptile(TestData.Scalar(W), options), TestData.Line(Slope, Support, Query)).Gradient["weight"].Item();
         Assert.Equal(W - w, pseudo, 12);
 
         // A batch as large as the support set is the whole set.
-        double whole = new Reptile(TestData.Scalar(W), options with { InnerBatchSize = 0 }).MetaStep([TestData.Line(Slope, Support, Query)]).Gradient["weight"].Item();
-        double same = new Reptile(TestData.Scalar(W), options with { InnerBatchSize = 3 }).MetaStep([TestData.Line(Slope, Support, Query)]).Gradient["weight"].Item();
+        double whole = TestData.Gradient(new Reptile(TestData.Scalar(W), options with { InnerBatchSize = 0 }), TestData.Line(Slope, Support, Query)).Gradient["weight"].Item();
+        double same = TestData.Gradient(new Reptile(TestData.Scalar(W), options with { InnerBatchSize = 3 }), TestData.Line(Slope, Support, Query)).Gradient["weight"].Item();
         Assert.Equal(whole, same, 15);
         Assert.NotEqual(whole, pseudo, 6);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Reptile(TestData.Scalar(W), options with { InnerBatchSize = -1 }));
@@ -162,10 +183,10 @@ public class ClosedFormTests
         FewShotTask task = TestData.Line(2.0, Support, Query);
         var learner = new Reptile(TestData.Scalar(W), new ReptileOptions
         {
-            InnerOptimizer = ReptileInnerOptimizer.Adam, InnerLearningRate = Lr, TrainInnerSteps = 1, MaxDegreeOfParallelism = 1,
+            InnerOptimizer = ReptileInnerOptimizer.Adam, InnerLearningRate = Lr, TrainInnerSteps = 1,
         });
         double g = G(W, Support, 2.0);
-        Assert.Equal(Lr * Math.Sign(g), learner.MetaStep([task]).Gradient["weight"].Item(), 6);
+        Assert.Equal(Lr * Math.Sign(g), TestData.Gradient(learner, task).Gradient["weight"].Item(), 6);
     }
 
     [Fact]
@@ -201,10 +222,10 @@ public class ClosedFormTests
         var s = new SupportSet(Tensor.FromArray(support, 4, 2), [0, 0, 1, 1], null, 2);
         Tensor query = Tensor.FromArray(new double[] { 1, 0, 0, 3 }, 2, 2);
         // Prototypes: (1, 0) and (0, 3).
-        Tensor euclid = new ProtoNet(new Identity(), new ProtoNetOptions()).Adapt(s).Predict(query);
+        Tensor euclid = TestData.Adapt(new ProtoNet(new Identity(), new ProtoNetOptions()), s).Predict(query);
         Assert.Equal([0, -10, -10, 0], euclid.ToDoubleArray());
 
-        Tensor cosine = new ProtoNet(new Identity(), new ProtoNetOptions { Distance = PrototypeDistance.Cosine, CosineScale = 5 }).Adapt(s).Predict(query);
+        Tensor cosine = TestData.Adapt(new ProtoNet(new Identity(), new ProtoNetOptions { Distance = PrototypeDistance.Cosine, CosineScale = 5 }), s).Predict(query);
         double[] c = cosine.ToDoubleArray();
         Assert.Equal(5, c[0], 9);
         Assert.Equal(0, c[1], 9);

@@ -6,7 +6,7 @@ public class EvaluatorTests
     public void ReportsMeanAndNormal95PercentIntervalOfEpisodeMetrics()
     {
         var learner = new Maml(Backbones.RegressionMlp(new Rng(2), hidden: 8), new MamlOptions { TestInnerSteps = 2 });
-        EvaluationResult r = Evaluator.Evaluate(learner, new SinusoidTasks(5, 10),
+        EvaluationResult r = Evaluator.Evaluate(learner, learner.Init(), new SinusoidTasks(5, 10),
             new EvaluatorOptions { Episodes = 30, Seed = 5, BatchNorm = BatchNormAtTest.RunningStatistics });
         double mean = r.PerEpisode.Average();
         double sd = Math.Sqrt(r.PerEpisode.Sum(v => (v - mean) * (v - mean)) / 29);
@@ -16,6 +16,8 @@ public class EvaluatorTests
         Assert.Equal("maml", r.Algorithm);
         Assert.False(r.HigherIsBetter);
         Assert.Contains("bn=RunningStatistics", r.ToString());
+        Assert.Equal(["mse", "loss"], r.Metrics.Select(m => m.Spec.Name));
+        Assert.Equal(r["mse"].PerEpisode, r["loss"].PerEpisode);
         Assert.True(learner.Model.Training); // mode restored
     }
 
@@ -30,8 +32,8 @@ public class EvaluatorTests
                 .Select(i => Enumerable.Range(0, 64).Select(k => (float)((k * (c + 1) + i) % 7) / 7).ToArray()).ToList()).ToList());
         TaskSampler tasks = TestData.Sampler(data, 2, 1, 2);
         double[] before = TestData.Values(net.Buffers);
-        EvaluationResult transductive = Evaluator.Evaluate(learner, tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.BatchStatistics });
-        EvaluationResult running = Evaluator.Evaluate(learner, tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.RunningStatistics });
+        EvaluationResult transductive = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.BatchStatistics });
+        EvaluationResult running = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.RunningStatistics });
         Assert.Equal(before, TestData.Values(net.Buffers));
         Assert.Equal("accuracy", transductive.Metric);
         Assert.Contains("bn=RunningStatistics", transductive.Architecture);

@@ -14,12 +14,10 @@ public class MemoryTests
     public void SecondOrderMamlDoesNotGrowTheManagedHeap()
     {
         var learner = new Maml(Backbones.RegressionMlp(new Rng(1)), new MamlOptions { TrainInnerSteps = 2 });
-        var trainer = new MetaTrainer(learner, new SinusoidTasks(5, 5), null, Optimizers.Adam(0.001),
-            new MetaTrainerOptions { Steps = 300, MetaBatchSize = 2 });
+        var trainer = new MetaTrainer(learner, new SinusoidTasks(5, 5), null, new MetaTrainerOptions { Steps = 300, MetaBatchSize = 2 });
         trainer.Run();
         long warm = Heap();
-        var longer = new MetaTrainer(learner, new SinusoidTasks(5, 5), null, Optimizers.Adam(0.001),
-            new MetaTrainerOptions { Steps = 1000, MetaBatchSize = 2, Seed = 1 });
+        var longer = new MetaTrainer(learner, new SinusoidTasks(5, 5), null, new MetaTrainerOptions { Steps = 1000, MetaBatchSize = 2, Seed = 1 });
         longer.Run();
         long after = Heap();
         Assert.True(after < warm + 2_000_000, $"managed heap grew from {warm} to {after} bytes over 1,000 meta-steps");

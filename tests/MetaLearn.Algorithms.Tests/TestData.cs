@@ -46,6 +46,19 @@ internal static class TestData
         => new(data, new NWays(ways), new KShots(shots, queries), new RemapLabels());
 
     public static double[] Values(ParameterSet p) => p.Tensors.SelectMany(t => t.ToDoubleArray()).ToArray();
+
+    /// <summary>A step context on <paramref name="threads"/> threads.</summary>
+    public static StepContext Context(int threads = 1, ulong seed = 0, long step = 1) => new(seed, step, new LocalTaskExecutor(threads));
+
+    /// <summary>The mean meta-gradient of <paramref name="batch"/> at the learner's initial state.</summary>
+    public static MetaGradient Gradient(SupervisedMetaLearner learner, params FewShotTask[] batch) => Gradient(learner, 1, batch);
+
+    /// <summary>The mean meta-gradient of <paramref name="batch"/> at the learner's initial state, on <paramref name="threads"/> threads.</summary>
+    public static MetaGradient Gradient(SupervisedMetaLearner learner, int threads, params FewShotTask[] batch)
+        => learner.ComputeMetaGradient(learner.Init(), batch, Context(threads));
+
+    /// <summary>The model adapted to <paramref name="support"/> at the learner's initial state, as a predictor.</summary>
+    public static IPredictor Adapt(IMetaLearner learner, SupportSet support) => (IPredictor)learner.Adapt(learner.Init(), support, new Rng(0));
 }
 
 /// <summary>A module with no parameters that returns its input: lets ProtoNet be checked on raw coordinates.</summary>

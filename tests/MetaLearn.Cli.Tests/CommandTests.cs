@@ -82,13 +82,20 @@ public class CommandTests
     }
 
     [Fact]
-    public void ADamagedRunDirectoryIsAOneLineErrorAndUnexpectedErrorsHideTheStackUnlessVerbose()
+    public void ATornMetricsLineIsSkippedWithANoteAndUnexpectedErrorsHideTheStackUnlessVerbose()
     {
         string dir = Directory.CreateTempSubdirectory("metalearn-bad-run").FullName;
-        File.WriteAllText(Path.Combine(dir, "metrics.jsonl"), "{not json\n");
+        File.WriteAllText(Path.Combine(dir, "metrics.jsonl"), "{\"step\":1,\"loss\":0.5,\"elapsed_s\":0.1}\n{\"step\":2,\"lo");
         (int exit, _, string error) = CliRunner.Run("report", dir);
+        Assert.True(exit == 0, error);
+        string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains("metrics.jsonl line 2 could not be read (cut off by a crash or a full disk) and was skipped", html);
+        Assert.Contains("1 steps", html);
+
+        File.WriteAllText(Path.Combine(dir, "final_eval.json"), "{\"metric\": ");
+        (exit, _, error) = CliRunner.Run("report", dir);
         Assert.Equal(1, exit);
-        Assert.Contains("metrics.jsonl line 1 is not valid JSON", error);
+        Assert.Contains("is damaged", error);
         Assert.Single(error.Trim().Split('\n'));
         Directory.Delete(dir, recursive: true);
 

@@ -15,6 +15,7 @@ public class HelpTextTests
     [InlineData("eval", new[] { "eval", "--help" })]
     [InlineData("classify", new[] { "classify", "--help" })]
     [InlineData("report", new[] { "report", "--help" })]
+    [InlineData("learners", new[] { "learners", "--help" })]
     public void HelpMatchesTheApprovedText(string name, string[] args)
     {
         (int exit, string output, _) = CliRunner.Run(args);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
-using MetaLearn.Cli.Training;
+using MetaLearn.Cli.Registry;
 
 namespace MetaLearn.Cli.Tests;
 
@@ -25,11 +25,13 @@ public partial class ReadmeTests
             {
                 if (args[i] == "--preset")
                 {
-                    Assert.True(TrainConfig.Presets.ContainsKey(args[i + 1]), $"README line `{line}`: no preset '{args[i + 1]}'");
+                    Assert.True(Presets.All.Any(p => p.Name == args[i + 1]), $"README line `{line}`: no preset '{args[i + 1]}'");
                 }
                 if (args[i] == "--set")
                 {
-                    TrainConfig.FromPreset(TrainConfig.DefaultPreset).SetPair(args[i + 1]); // throws on an unknown key or bad value
+                    // Throws on an unknown key or a bad value, for the preset the line names (or the default).
+                    int presetAt = Array.IndexOf(args, "--preset");
+                    RunConfig.FromPreset(presetAt >= 0 ? args[presetAt + 1] : Presets.Default).With(Commands.TrainCommand.SetEntry(args[i + 1]));
                 }
             }
         }

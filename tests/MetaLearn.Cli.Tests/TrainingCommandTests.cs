@@ -79,15 +79,24 @@ public class TrainingCommandTests
 
     [Theory]
     [InlineData("inner_lrr=0.1", "unknown config key 'inner_lrr' (did you mean 'inner_lr'?)")]
-    [InlineData("split=random", "config key 'split' must be one of vinyals, lake; got 'random'")]
-    [InlineData("inner_lr=-1", "config key 'inner_lr' must be a number > 0; got '-1'")]
-    [InlineData("algorithm=protonet", "algorithm 'protonet' needs a classification task")]
+    [InlineData("maml.inner_lrr=0.1", "unknown config key 'maml.inner_lrr' (did you mean 'maml.inner_lr'?)")]
+    [InlineData("split=vinyals", "config key 'split' is a key of task omniglot, not of this run's task sinusoid")]
+    [InlineData("inner_lr=-1", "config key 'maml.inner_lr' must be number > 0; got '-1'")]
+    [InlineData("learner=protonet", "learner 'protonet' does not train on regression tasks (sinusoid)")]
+    [InlineData("algorithm=protonet", "config key 'algorithm' was renamed: it is now 'learner'")]
+    [InlineData("inner_batch=2", "config key 'inner_batch' is a key of reptile, not of this run's learner maml")]
+    [InlineData("reptile.inner_batch=2", "config key 'reptile.inner_batch' belongs to learner reptile, but this run's learner is maml")]
+    [InlineData("ways=5", "config key 'ways' does not apply to sinusoid tasks; they read shots, queries, train_shots, train_queries")]
+    [InlineData("steps=99999999999", "config key 'steps' must be integer >= 1; got '99999999999' (the largest accepted is 2147483647)")]
+    [InlineData("maml.first_order=perhaps", "config key 'maml.first_order' must be true or false; got 'perhaps'")]
     public void BadConfigValuesAreUsageErrorsNamingTheKey(string pair, string message)
     {
         string dir = TempDir();
         (int exit, _, string error) = CliRunner.Run("train", "--out", dir, "--set", pair);
         Assert.Equal(2, exit);
         Assert.Contains(message, error);
+        Assert.Contains($"--set {pair}", error); // where the bad assignment came from
+        Assert.Single(error.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir));
     }
 
@@ -160,7 +169,8 @@ public class TrainingCommandTests
         using (JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
         {
             Assert.Equal(3, config.RootElement.GetProperty("steps").GetInt32());
-            Assert.Equal(0.02, config.RootElement.GetProperty("inner_lr").GetDouble());
+            Assert.Equal(0.02, config.RootElement.GetProperty("maml.inner_lr").GetDouble());
+            Assert.True(config.RootElement.GetProperty("maml.first_order").GetBoolean());
         }
 
         File.WriteAllText(file, "preset: maml-sinusoid\ninner_lrr: 0.1\n");
@@ -171,7 +181,7 @@ public class TrainingCommandTests
         File.WriteAllText(file, "steps: 3\nsplit:\n  - vinyals\n  - lake\n");
         (exit, _, error) = CliRunner.Run("train", "--config", file, "--out", Path.Combine(dir, "bad2"));
         Assert.Equal(2, exit);
-        Assert.Contains($"config file '{file}' line 3: key 'split' must be a number or a string", error);
+        Assert.Contains($"config file '{file}' line 3: key 'split' must be a number, a string or a mapping of keys, not a list", error);
 
         File.WriteAllText(file, "steps: 3\n  meta_batch: [2\n");
         (exit, _, error) = CliRunner.Run("train", "--config", file, "--out", Path.Combine(dir, "bad3"));
@@ -268,11 +278,11 @@ public class TrainingCommandTests
         Assert.Contains("truncated", error);
 
         string config = Path.Combine(run, "config.json");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("\"hidden\": 40", "\"hidden\": 20"));
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"maml.hidden\": 40", "\"maml.hidden\": 20"));
         (exit, _, error) = CliRunner.Run("eval", "--checkpoint", Path.Combine(run, "last.safetensors"));
         Assert.NotEqual(0, exit);
         Assert.Contains("mlp(1-40-40-1)", error);
-        Assert.Contains("config.json describes", error);
+        Assert.Contains("config.json beside it describes", error);
         Assert.DoesNotContain("   at ", error);
         Directory.Delete(dir, recursive: true);
     }

@@ -2,121 +2,133 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MetaLearn.Data;
 using MetaLearn.NN;
+using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
 namespace MetaLearn.Algorithms;
 
 /// <summary>
-/// What the learners share: the model, parameter access, task validation, and a <see cref="MetaStep"/> that runs
-/// <see cref="RunTask"/> for every task in parallel and averages the per-task gradients in task order.
-/// A new algorithm overrides <see cref="RunTask"/> and <see cref="Adapt"/>.
+/// What the learners of labelled and regression tasks share (MAML, Meta-SGD, ANIL, Reptile, the metric learners):
+/// a <see cref="Step"/> that runs <see cref="RunTask"/> for every task of the meta-batch through
+/// <see cref="StepContext.Map"/>, averages the per-task tensors in task order and applies the learner's outer
+/// optimizer to that mean; an <see cref="Evaluate"/> that adapts on the support set and scores the query set with
+/// <see cref="SupervisedObjective"/>. A new algorithm overrides <see cref="RunTask"/> and <see cref="Adapt"/>.
 /// </summary>
-public abstract class MetaLearnerBase : IMetaLearner
+public abstract class SupervisedMetaLearner : IMetaLearner
 {
     private static readonly JsonSerializerOptions s_json = new() { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>Stores the model and the validated options.</summary>
-    protected MetaLearnerBase(Module model, LearnerOptions options)
+    /// <summary>Stores the model, the validated options and the outer optimizer.</summary>
+    protected SupervisedMetaLearner(Module model, LearnerOptions options, IGradientTransformation outerOptimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outerOptimizer);
         options.Validate();
         Model = model;
         BaseOptions = options;
+        OuterOptimizer = outerOptimizer;
     }
 
     /// <inheritdoc/>
-    public abstract string Algorithm { get; }
+    public abstract string Name { get; }
 
     /// <inheritdoc/>
     public Module Model { get; }
+
+    /// <summary>The update applied to the mean of the per-task tensors (Adam on the meta-gradient, Reptile's annealed SGD).</summary>
+    public IGradientTransformation OuterOptimizer { get; }
 
     /// <summary>The options shared by all learners.</summary>
     protected LearnerOptions BaseOptions { get; }
 
     /// <inheritdoc/>
-    public virtual ParameterSet Parameters
-    {
-        get => Model.Parameters;
-        set => Model.Parameters = value;
-    }
-
-    /// <inheritdoc/>
     public string ConfigJson => JsonSerializer.Serialize(BaseOptions, BaseOptions.GetType(), s_json);
 
     /// <inheritdoc/>
-    public virtual void Validate(FewShotTask task)
+    public virtual MetricSet Metrics(TaskKind kind) => SupervisedObjective.Metrics(Name, kind);
+
+    /// <inheritdoc/>
+    public virtual void Validate(ITask task)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        if (task.Queries == 0)
+        FewShotTask t = RequireFewShot(task);
+        if (t.Queries == 0)
         {
-            throw new ArgumentException($"{Algorithm}: the task has no query samples; meta-training measures the loss on the query set. Use queries >= 1.");
+            throw new ArgumentException($"{Name}: the task has no query samples; meta-training measures the loss on the query set. Use queries >= 1.");
         }
-        if (task.IsClassification && Model is Backbone { Head: Linear head } && head.OutFeatures != task.Ways)
+        if (t.IsClassification && Model is Backbone { Head: Linear head } && head.OutFeatures != t.Ways)
         {
             throw new ArgumentException(
-                $"{Algorithm}: the head has {head.OutFeatures} outputs but the task is {task.Ways}-way; build the backbone with ways = {task.Ways}.");
+                $"{Name}: the head has {head.OutFeatures} outputs but the task is {t.Ways}-way; build the backbone with ways = {t.Ways}.");
         }
     }
 
     /// <inheritdoc/>
-    public MetaStepResult MetaStep(IReadOnlyList<FewShotTask> batch)
+    public LearnerState Init()
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0)
-        {
-            throw new ArgumentException($"{Algorithm}: the meta-batch is empty; pass at least one task.", nameof(batch));
-        }
-        RequireGradEnabled();
-        foreach (FewShotTask task in batch)
-        {
-            Validate(task);
-        }
-        ParameterSet parameters = Parameters;
-        TaskOutcome[] outcomes = TaskParallel.Map(batch.Count, BaseOptions.MaxDegreeOfParallelism, i =>
-        {
-            // A task's graph is dead once its gradient is taken; the next task reuses its memory.
-            using TensorScope scope = TensorScope.Begin();
-            TaskOutcome outcome = RunTask(batch[i], parameters);
-            scope.Keep(outcome.Gradient);
-            return outcome;
-        });
-
-        using (Autograd.NoGrad())
-        {
-            // Sum in task order: floating-point addition is not associative, and a fixed order is what makes
-            // a seed give the same parameters on any number of threads.
-            Tensor[] sum = outcomes[0].Gradient;
-            for (int i = 1; i < outcomes.Length; i++)
-            {
-                Tensor[] g = outcomes[i].Gradient;
-                sum = sum.Select((s, k) => s + g[k]).ToArray();
-            }
-            double scale = 1.0 / outcomes.Length;
-            ParameterSet mean = Sets.Build(parameters.Names, sum.Select(s => (s * scale).Detach()).ToArray());
-            double? accuracy = outcomes[0].Accuracy is null ? null : outcomes.Sum(o => o.Accuracy!.Value) / outcomes.Length;
-            return new MetaStepResult
-            {
-                Loss = outcomes.Sum(o => o.Loss) / outcomes.Length,
-                Accuracy = accuracy,
-                TaskLosses = outcomes.Select(o => o.Loss).ToArray(),
-                Gradient = mean,
-            };
-        }
+        ParameterSet parameters = InitialParameters();
+        return new LearnerState(parameters, OuterOptimizer.Init(parameters));
     }
 
     /// <inheritdoc/>
-    public abstract IAdaptedModel Adapt(SupportSet support);
+    public StepResult Step(LearnerState state, IReadOnlyList<ITask> batch, StepContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        MetaGradient gradient = ComputeMetaGradient(state, batch, context);
+        (ParameterSet next, ParameterSet optimizerState) = OuterOptimizer.StepDetached(state.Parameters, gradient.Gradient, state.OptimizerState);
+        return new StepResult(new LearnerState(next, optimizerState), gradient.Metrics, gradient.TaskMetrics);
+    }
 
     /// <summary>
-    /// One task of a meta-batch: adapt on the support set, measure the query loss, and return its gradient with respect
-    /// to <paramref name="parameters"/> (in their order). Runs on a worker thread: build a private graph, use
-    /// <c>Autograd.Grad</c> (never <c>Backward</c>, which writes into shared leaves).
+    /// The first half of <see cref="Step"/>: every task's <see cref="RunTask"/> result averaged in task order (the mean
+    /// meta-gradient, or Reptile's pseudo-gradient), named like the parameters, without applying the outer optimizer.
+    /// For checking a meta-gradient, or for an outer update of one's own.
     /// </summary>
-    protected abstract TaskOutcome RunTask(FewShotTask task, ParameterSet parameters);
+    public MetaGradient ComputeMetaGradient(LearnerState state, IReadOnlyList<ITask> batch, StepContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(context);
+        if (batch.Count == 0)
+        {
+            throw new ArgumentException($"{Name}: the meta-batch is empty; pass at least one task.", nameof(batch));
+        }
+        RequireGradEnabled();
+        var tasks = new FewShotTask[batch.Count];
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            Validate(batch[i]);
+            tasks[i] = (FewShotTask)batch[i];
+        }
+        ParameterSet parameters = state.Parameters;
+        TaskResult[] results = context.Map(tasks.Length, i => RunTask(parameters, tasks[i], context.TaskRng(i)));
+        MetricValues[] perTask = [.. results.Select(r => r.Metrics)];
+        return new MetaGradient(Build(parameters.Names, TaskResult.MeanTensors(results)), MetricValues.Mean(perTask), perTask);
+    }
 
-    /// <summary>The forward settings for inner step <paramref name="step"/>, in the model's current mode.</summary>
-    protected ForwardContext Context(int step) => new() { Training = Model.Training, Step = step };
+    /// <inheritdoc/>
+    public abstract IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng);
+
+    /// <inheritdoc/>
+    public virtual MetricValues Evaluate(LearnerState state, ITask task, Rng rng)
+    {
+        FewShotTask t = RequireFewShot(task);
+        var predictor = (IPredictor)Adapt(state, t.Support, rng);
+        return SupervisedObjective.Score(predictor.Predict(t.QueryInputs), t);
+    }
+
+    /// <summary>The meta-parameters a run starts from: the model's trainable tensors, plus any learned extras (Meta-SGD's rates).</summary>
+    protected virtual ParameterSet InitialParameters() => Model.Parameters;
+
+    /// <summary>
+    /// One task of a meta-batch, on a worker thread: adapt on the support set, measure the query loss, and return the
+    /// tensors to average (the gradient with respect to <paramref name="parameters"/>, in their order) and the task's
+    /// metrics. Build a private graph and use <c>Autograd.Grad</c> (never <c>Backward</c>, which writes into shared leaves).
+    /// </summary>
+    protected abstract TaskResult RunTask(ParameterSet parameters, FewShotTask task, Rng rng);
+
+    /// <summary>The forward settings for inner step <paramref name="step"/>, in the model's current mode, drawing from <paramref name="rng"/>.</summary>
+    protected ForwardContext Context(int step, Rng? rng) => new() { Training = Model.Training, Step = step, Rng = rng };
 
     /// <summary>Throws when called inside <c>Autograd.NoGrad()</c>, where no inner-loop gradient can be taken.</summary>
     protected void RequireGradEnabled()
@@ -124,14 +136,32 @@ public abstract class MetaLearnerBase : IMetaLearner
         if (!Autograd.IsGradEnabled)
         {
             throw new InvalidOperationException(
-                $"{Algorithm}: adaptation takes gradients, but gradient recording is off on this thread (inside Autograd.NoGrad()). Call it outside the NoGrad scope.");
+                $"{Name}: adaptation takes gradients, but gradient recording is off on this thread (inside Autograd.NoGrad()). Call it outside the NoGrad scope.");
         }
     }
 
-    /// <summary>The result of one task: its query loss, accuracy (classification) and gradient tensors in parameter order.</summary>
-    protected sealed record TaskOutcome(double Loss, double? Accuracy, Tensor[] Gradient);
+    /// <summary><paramref name="task"/> as a labelled or regression task, or an error naming the learner and the kind it got.</summary>
+    protected FewShotTask RequireFewShot(ITask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return task as FewShotTask
+            ?? throw new ArgumentException($"{Name}: learns from labelled or regression tasks; got a {task.Kind} task ({task.Description}).");
+    }
 
-    /// <summary>Builds a <see cref="TaskOutcome"/> from the query output and loss and the gradient.</summary>
-    protected static TaskOutcome Outcome(FewShotTask task, Tensor queryOutput, Tensor queryLoss, Tensor[] gradient)
-        => new(queryLoss.Item(), task.QueryLabels is { } labels ? TaskObjective.Accuracy(queryOutput, labels) : null, gradient);
+    /// <summary><paramref name="support"/> as a labelled or regression support set, or an error naming the learner and the kind it got.</summary>
+    protected SupportSet RequireSupervised(TaskSupport support)
+    {
+        ArgumentNullException.ThrowIfNull(support);
+        return support is SupportSet { Kind: TaskKind.Classification or TaskKind.Regression } s
+            ? s
+            : throw new ArgumentException($"{Name}: adapts to labelled or regression support sets; got a {support.Kind} support.");
+    }
+
+    /// <summary>A set named <paramref name="names"/> holding <paramref name="tensors"/>.</summary>
+    protected static ParameterSet Build(IReadOnlyList<string> names, IReadOnlyList<Tensor> tensors)
+        => new(names.Select((n, i) => new KeyValuePair<string, Tensor>(n, tensors[i])));
+
+    /// <summary>A task result whose tensors are <paramref name="gradient"/> and whose metrics are the query loss (and accuracy).</summary>
+    protected static TaskResult Result(FewShotTask task, Tensor queryOutput, Tensor queryLoss, Tensor[] gradient)
+        => new(gradient, SupervisedObjective.StepMetrics(queryOutput, queryLoss, task));
 }

@@ -1,30 +1,28 @@
+using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
 namespace MetaLearn.Algorithms;
 
-/// <summary>Gradient descent on fast weights, the inner loop of MAML, Meta-SGD and ANIL.</summary>
+/// <summary>The inner loop of MAML, Meta-SGD and ANIL: a differentiable optimizer run on fast weights.</summary>
 internal static class InnerLoop
 {
     /// <summary>
-    /// <paramref name="steps"/> updates <c>p_i &lt;- update(i, p_i, dLoss/dp_i)</c> from <paramref name="start"/>.
-    /// With <paramref name="createGraph"/> the gradients are themselves differentiable, so the result's graph carries the
-    /// second-order terms back to <paramref name="start"/>; without it the gradients are constants (first order), but the
-    /// result still depends on <paramref name="start"/> through the identity path <c>p - lr * g</c>.
+    /// <paramref name="steps"/> updates of <paramref name="optimizer"/> (SGD, Meta-SGD's learned rates, ...) from
+    /// <paramref name="start"/> on <paramref name="loss"/>(p, step). With <paramref name="createGraph"/> the gradients are
+    /// themselves differentiable, so the result's graph carries the second-order terms back to <paramref name="start"/>;
+    /// without it the gradients are constants (first order), but the result still depends on <paramref name="start"/>
+    /// through the identity path <c>p + update</c> (and on any tensors the optimizer holds, such as learned rates).
     /// </summary>
-    public static ParameterSet Descend(ParameterSet start, Func<ParameterSet, int, Tensor> loss, int steps, bool createGraph,
-        Func<int, Tensor, Tensor, Tensor> update)
+    public static ParameterSet Descend(ParameterSet start, Func<ParameterSet, int, Tensor> loss, int steps, bool createGraph, IGradientTransformation optimizer)
     {
         ParameterSet p = start;
+        ParameterSet state = optimizer.Init(p);
         for (int s = 0; s < steps; s++)
         {
             Tensor l = loss(p, s);
             Tensor[] g = Autograd.Grad(l, p.Tensors, createGraph: createGraph);
-            var next = new Tensor[p.Count];
-            for (int i = 0; i < next.Length; i++)
-            {
-                next[i] = update(i, p.Tensors[i], g[i]);
-            }
-            p = Sets.Build(p.Names, next);
+            (ParameterSet updates, state) = optimizer.Update(Sets.Build(p.Names, g), state, p);
+            p = Updates.Apply(p, updates);
         }
         return p;
     }

@@ -1,5 +1,6 @@
 using MetaLearn.Data;
 using MetaLearn.NN;
+using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
 namespace MetaLearn.Algorithms;
@@ -8,7 +9,8 @@ namespace MetaLearn.Algorithms;
 /// Model-Agnostic Meta-Learning (Finn, Abbeel and Levine 2017): learn an initialisation theta such that a few SGD
 /// steps on a task's support set, <c>phi = theta - alpha * grad L_support(theta)</c> (repeated), give a low query loss.
 /// The meta-gradient <c>d L_query(phi) / d theta</c> is taken through the inner steps (second order, the default) or,
-/// with <see cref="MamlOptions.FirstOrder"/>, with the inner gradients held constant (FOMAML, section 5.2).
+/// with <see cref="MamlOptions.FirstOrder"/>, with the inner gradients held constant (FOMAML, section 5.2). The outer
+/// update is Adam (<see cref="MamlOptions.Outer"/>) on the meta-gradient averaged over the meta-batch.
 /// </summary>
 /// <remarks>
 /// Every task builds its own graph from the shared parameters and is differentiated with <c>Autograd.Grad</c>, so
@@ -17,18 +19,22 @@ namespace MetaLearn.Algorithms;
 /// </remarks>
 public sealed class Maml : InnerLoopLearner
 {
-    /// <summary>Creates the learner over <paramref name="model"/>'s parameters.</summary>
-    public Maml(Module model, MamlOptions options)
-        : base(model, options)
+    /// <summary>Creates the learner over <paramref name="model"/>'s parameters; the outer optimizer is <paramref name="outerOptimizer"/>, else the one the options describe.</summary>
+    public Maml(Module model, MamlOptions options, IGradientTransformation? outerOptimizer = null)
+        : base(model, options, outerOptimizer ?? Checked(options).Outer.Create())
     {
         Options = options;
+        InnerOptimizer = Optimizers.Sgd(options.InnerLearningRate);
     }
 
     /// <summary>The settings.</summary>
     public MamlOptions Options { get; }
 
+    /// <summary>The inner loop's optimizer: SGD with <see cref="MamlOptions.InnerLearningRate"/>, differentiable.</summary>
+    public IGradientTransformation InnerOptimizer { get; }
+
     /// <inheritdoc/>
-    public override string Algorithm => Options.FirstOrder ? "fomaml" : "maml";
+    public override string Name => Options.FirstOrder ? "fomaml" : "maml";
 
     /// <inheritdoc/>
     protected override int TrainInnerSteps => Options.TrainInnerSteps;
@@ -40,11 +46,15 @@ public sealed class Maml : InnerLoopLearner
     protected override bool FirstOrder => Options.FirstOrder;
 
     /// <inheritdoc/>
-    protected override ParameterSet AdaptParameters(ParameterSet start, SupportSet support, int steps, bool createGraph)
+    protected override ParameterSet AdaptParameters(ParameterSet start, SupportSet support, int steps, bool createGraph, Rng rng)
+        => InnerLoop.Descend(start,
+            (p, s) => SupervisedObjective.SupportLoss(Name, Model.Forward(support.Inputs, p, Context(s, rng)), support),
+            steps, createGraph, InnerOptimizer);
+
+    internal static MamlOptions Checked(MamlOptions options)
     {
-        double lr = Options.InnerLearningRate;
-        return InnerLoop.Descend(start,
-            (p, s) => TaskObjective.SupportLoss(Algorithm, Model.Forward(support.Inputs, p, Context(s)), support),
-            steps, createGraph, (_, p, g) => p - g * lr);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 }

@@ -1,6 +1,6 @@
 namespace MetaLearn.Algorithms;
 
-/// <summary>Settings of <see cref="Maml"/> (Finn et al. 2017).</summary>
+/// <summary>Settings of <see cref="Maml"/> (Finn et al. 2017) and <see cref="Anil"/>.</summary>
 public sealed record MamlOptions : LearnerOptions
 {
     /// <summary>Inner-loop SGD learning rate alpha (the paper: 0.01 sinusoid, 0.4 Omniglot).</summary>
@@ -18,6 +18,9 @@ public sealed record MamlOptions : LearnerOptions
     /// </summary>
     public bool FirstOrder { get; init; }
 
+    /// <summary>The outer optimizer (Adam, 1e-3 in the paper).</summary>
+    public OuterAdamOptions Outer { get; init; } = new();
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -25,5 +28,7 @@ public sealed record MamlOptions : LearnerOptions
         RequirePositive(nameof(InnerLearningRate), InnerLearningRate);
         RequireSteps(nameof(TrainInnerSteps), TrainInnerSteps);
         RequireSteps(nameof(TestInnerSteps), TestInnerSteps);
+        ArgumentNullException.ThrowIfNull(Outer, nameof(Outer));
+        Outer.Validate();
     }
 }

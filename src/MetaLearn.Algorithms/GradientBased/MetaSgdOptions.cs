@@ -15,6 +15,9 @@ public sealed record MetaSgdOptions : LearnerOptions
     /// <summary>Treat the inner gradients as constants. The rates still receive gradients, through <c>alpha * g</c>.</summary>
     public bool FirstOrder { get; init; }
 
+    /// <summary>The outer optimizer (Adam on the weights and the rates together).</summary>
+    public OuterAdamOptions Outer { get; init; } = new();
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -22,5 +25,7 @@ public sealed record MetaSgdOptions : LearnerOptions
         RequirePositive(nameof(InitialInnerLearningRate), InitialInnerLearningRate);
         RequireSteps(nameof(TrainInnerSteps), TrainInnerSteps);
         RequireSteps(nameof(TestInnerSteps), TestInnerSteps);
+        ArgumentNullException.ThrowIfNull(Outer, nameof(Outer));
+        Outer.Validate();
     }
 }

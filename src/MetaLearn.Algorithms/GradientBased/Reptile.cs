@@ -11,9 +11,10 @@ namespace MetaLearn.Algorithms;
 /// No second derivatives are taken.
 /// </summary>
 /// <remarks>
-/// <para>To fit the <see cref="IMetaLearner"/> contract, <see cref="MetaLearnerBase.MetaStep"/> returns the pseudo-gradient
-/// <c>theta - mean_i(phi_i)</c>; an outer SGD with learning rate epsilon then performs exactly the Reptile update.
-/// The paper's linearly annealed meta step size is <see cref="OuterOptimizer"/>.</para>
+/// <para>The learner owns its update: each task contributes its pseudo-gradient <c>theta - phi_i</c>, and the outer
+/// optimizer is SGD with the meta step size epsilon (<see cref="ReptileOptions.MetaStepSize"/>, linearly annealed to
+/// <see cref="ReptileOptions.FinalMetaStepSize"/> over <see cref="ReptileOptions.AnnealSteps"/> as in the paper), which
+/// performs exactly the Reptile update on their mean.</para>
 /// <para>With <see cref="ReptileOptions.InnerBatchSize"/> set, inner step <c>s</c> trains on the <c>s</c>-th window of
 /// that many support rows, cycling. The paper shuffles the support set into its mini-batches; here the rows are
 /// ordered shot by shot (every class's first shot, then every class's second shot, ...), so the batches need no random
@@ -21,13 +22,13 @@ namespace MetaLearn.Algorithms;
 /// is a multiple of the ways. The reported loss is the query loss of the adapted weights, measured without a
 /// graph.</para>
 /// </remarks>
-public sealed class Reptile : MetaLearnerBase
+public sealed class Reptile : SupervisedMetaLearner
 {
     private readonly IGradientTransformation _inner;
 
-    /// <summary>Creates the learner.</summary>
-    public Reptile(Module model, ReptileOptions options)
-        : base(model, options)
+    /// <summary>Creates the learner; the outer optimizer is <paramref name="outerOptimizer"/>, else the annealed SGD the options describe.</summary>
+    public Reptile(Module model, ReptileOptions options, IGradientTransformation? outerOptimizer = null)
+        : base(model, options, outerOptimizer ?? Checked(options).CreateOuterOptimizer())
     {
         Options = options;
         _inner = options.InnerOptimizer == ReptileInnerOptimizer.Adam
@@ -39,38 +40,32 @@ public sealed class Reptile : MetaLearnerBase
     public ReptileOptions Options { get; }
 
     /// <inheritdoc/>
-    public override string Algorithm => "reptile";
-
-    /// <summary>
-    /// The outer update of the paper: SGD on the pseudo-gradient with the meta step size annealed linearly from
-    /// <paramref name="metaStepSize"/> to <paramref name="finalMetaStepSize"/> over <paramref name="steps"/> meta-steps.
-    /// </summary>
-    public static IGradientTransformation OuterOptimizer(double metaStepSize, double finalMetaStepSize, int steps)
-        => Optimizers.Sgd(Schedule.Linear(metaStepSize, finalMetaStepSize, steps));
+    public override string Name => "reptile";
 
     /// <inheritdoc/>
-    public override IAdaptedModel Adapt(SupportSet support)
+    public override IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng)
     {
-        ArgumentNullException.ThrowIfNull(support);
+        ArgumentNullException.ThrowIfNull(state);
+        SupportSet s = RequireSupervised(support);
         RequireGradEnabled();
-        return new FunctionalModel(Model, Train(Parameters, support, Options.TestInnerSteps), Context(0));
+        return AdaptedNetwork.Create(Model, Train(state.Parameters, s, Options.TestInnerSteps, rng), Context(0, rng), s.Ways);
     }
 
     /// <inheritdoc/>
-    protected override TaskOutcome RunTask(FewShotTask task, ParameterSet parameters)
+    protected override TaskResult RunTask(ParameterSet parameters, FewShotTask task, Rng rng)
     {
-        ParameterSet adapted = Train(parameters, SupportSet.Of(task), Options.TrainInnerSteps);
+        ParameterSet adapted = Train(parameters, task.Support, Options.TrainInnerSteps, rng);
         using (Autograd.NoGrad())
         {
-            Tensor output = Model.Forward(task.QueryInputs, adapted, Context(0));
-            Tensor loss = TaskObjective.QueryLoss(Algorithm, output, task);
+            Tensor output = Model.Forward(task.QueryInputs, adapted, Context(0, rng));
+            Tensor loss = SupervisedObjective.QueryLoss(Name, output, task);
             Tensor[] pseudoGradient = parameters.Tensors.Select((theta, i) => theta.Detach() - adapted.Tensors[i]).ToArray();
-            return Outcome(task, output, loss, pseudoGradient);
+            return Result(task, output, loss, pseudoGradient);
         }
     }
 
     /// <summary>Plain training on the support set from <paramref name="start"/>; returns detached leaves.</summary>
-    internal ParameterSet Train(ParameterSet start, SupportSet support, int steps)
+    internal ParameterSet Train(ParameterSet start, SupportSet support, int steps, Rng rng)
     {
         ParameterSet p = start.AsLeaves();
         ParameterSet state = _inner.Init(p);
@@ -78,13 +73,12 @@ public sealed class Reptile : MetaLearnerBase
         for (int s = 0; s < steps; s++)
         {
             SupportSet batch = order is null ? support : InnerBatch(support, order, Options.InnerBatchSize, s);
-            Tensor loss = TaskObjective.SupportLoss(Algorithm, Model.Forward(batch.Inputs, p, Context(0)), batch);
+            Tensor loss = SupervisedObjective.SupportLoss(Name, Model.Forward(batch.Inputs, p, Context(0, rng)), batch);
             Tensor[] g = Autograd.Grad(loss, p.Tensors);
             (p, state) = _inner.StepDetached(p, Sets.Build(p.Names, g), state);
         }
         return p.Detach();
     }
-
     /// <summary>
     /// The support rows in shot-major order (for classification: each label's first row, then each label's second
     /// row, ...), or null when every step uses the whole support set.
@@ -126,5 +120,12 @@ public sealed class Reptile : MetaLearnerBase
             support.Labels is int[] labels ? rows.Select(r => labels[r]).ToArray() : null,
             support.Targets?.IndexSelect(0, rows),
             support.Ways);
+    }
+
+    private static ReptileOptions Checked(ReptileOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 }

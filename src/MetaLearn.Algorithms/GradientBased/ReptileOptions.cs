@@ -1,3 +1,5 @@
+using MetaLearn.Optim;
+
 namespace MetaLearn.Algorithms;
 
 /// <summary>The inner-loop optimizer of <see cref="Reptile"/>.</summary>
@@ -34,6 +36,19 @@ public sealed record ReptileOptions : LearnerOptions
     /// </summary>
     public int InnerBatchSize { get; init; }
 
+    /// <summary>The meta step size epsilon at the start (the paper: 1.0, annealed linearly to 0).</summary>
+    public double MetaStepSize { get; init; } = 1.0;
+
+    /// <summary>The meta step size after <see cref="AnnealSteps"/> updates; null keeps <see cref="MetaStepSize"/> constant.</summary>
+    public double? FinalMetaStepSize { get; init; }
+
+    /// <summary>Updates over which the meta step size is annealed linearly (the run's length in the paper); needed with <see cref="FinalMetaStepSize"/>.</summary>
+    public int AnnealSteps { get; init; }
+
+    /// <summary>The outer update of the paper: SGD on the mean pseudo-gradient with the (annealed) meta step size.</summary>
+    public IGradientTransformation CreateOuterOptimizer()
+        => Optimizers.Sgd(FinalMetaStepSize is { } final ? Schedule.Linear(MetaStepSize, final, AnnealSteps) : Schedule.Constant(MetaStepSize));
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -41,6 +56,12 @@ public sealed record ReptileOptions : LearnerOptions
         RequirePositive(nameof(InnerLearningRate), InnerLearningRate);
         RequireSteps(nameof(TrainInnerSteps), TrainInnerSteps);
         RequireSteps(nameof(TestInnerSteps), TestInnerSteps);
+        RequirePositive(nameof(MetaStepSize), MetaStepSize);
+        if (FinalMetaStepSize is { } final && (!(final >= 0) || double.IsInfinity(final) || AnnealSteps < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FinalMetaStepSize),
+                $"ReptileOptions: FinalMetaStepSize must be finite and >= 0 with AnnealSteps >= 1; got {final} over {AnnealSteps} steps.");
+        }
         if (InnerBatchSize < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(InnerBatchSize), $"ReptileOptions: InnerBatchSize must be >= 0 (0: the whole support set); got {InnerBatchSize}.");

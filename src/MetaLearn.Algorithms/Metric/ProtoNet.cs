@@ -1,5 +1,6 @@
 using MetaLearn.Data;
 using MetaLearn.NN;
+using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
 namespace MetaLearn.Algorithms;
@@ -7,20 +8,20 @@ namespace MetaLearn.Algorithms;
 /// <summary>
 /// Prototypical networks (Snell, Swersky and Zemel 2017): embed the support set, take each class's mean embedding as
 /// its prototype, and classify a query by a softmax over negative distances to the prototypes. Meta-training
-/// minimises the query cross-entropy. No inner loop, so any number of ways works, and training with more ways than
-/// testing (the paper's "higher way" training) needs nothing special.
+/// minimises the query cross-entropy with Adam (<see cref="ProtoNetOptions.Outer"/>). No inner loop, so any number of
+/// ways works, and training with more ways than testing (the paper's "higher way" training) needs nothing special.
 /// </summary>
 /// <remarks>
 /// With a <see cref="Backbone"/> only its <see cref="Backbone.Features"/> are used and meta-learned (the head is
-/// ignored and is not part of <see cref="Parameters"/>); any other module is used whole as the embedding.
+/// ignored and is not part of the meta-parameters); any other module is used whole as the embedding.
 /// </remarks>
-public sealed class ProtoNet : MetaLearnerBase
+public sealed class ProtoNet : SupervisedMetaLearner
 {
     private readonly Backbone? _backbone;
 
     /// <summary>Creates the learner over an embedding network.</summary>
-    public ProtoNet(Module encoder, ProtoNetOptions options)
-        : base(encoder, options)
+    public ProtoNet(Module encoder, ProtoNetOptions options, IGradientTransformation? outerOptimizer = null)
+        : base(encoder, options, outerOptimizer ?? Checked(options).Outer.Create())
     {
         Options = options;
         _backbone = encoder as Backbone;
@@ -30,31 +31,23 @@ public sealed class ProtoNet : MetaLearnerBase
     public ProtoNetOptions Options { get; }
 
     /// <inheritdoc/>
-    public override string Algorithm => "protonet";
+    public override string Name => "protonet";
 
     /// <inheritdoc/>
-    public override ParameterSet Parameters
-    {
-        get => _backbone is null ? Model.Parameters : Model.Parameters.Filter((n, _) => n.StartsWith("features.", StringComparison.Ordinal));
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            Parameters.RequireSameStructure("ProtoNet: setting Parameters", value);
-            Model.Parameters = Sets.Merge(Model.Parameters, value);
-        }
-    }
+    protected override ParameterSet InitialParameters()
+        => _backbone is null ? Model.Parameters : Model.Parameters.Filter((n, _) => n.StartsWith("features.", StringComparison.Ordinal));
 
     /// <inheritdoc/>
-    public override void Validate(FewShotTask task)
+    public override void Validate(ITask task)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        if (!task.IsClassification)
+        FewShotTask t = RequireFewShot(task);
+        if (!t.IsClassification)
         {
             throw new ArgumentException("protonet: prototypical networks classify; the task is a regression task.");
         }
-        if (task.Queries == 0 || task.Shots == 0)
+        if (t.Queries == 0 || t.Shots == 0)
         {
-            throw new ArgumentException($"protonet: the task needs shots >= 1 and queries >= 1; got shots {task.Shots}, queries {task.Queries}.");
+            throw new ArgumentException($"protonet: the task needs shots >= 1 and queries >= 1; got shots {t.Shots}, queries {t.Queries}.");
         }
     }
 
@@ -106,52 +99,63 @@ public sealed class ProtoNet : MetaLearnerBase
     }
 
     /// <inheritdoc/>
-    public override IAdaptedModel Adapt(SupportSet support)
+    public override IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng)
     {
-        ArgumentNullException.ThrowIfNull(support);
-        if (support.Labels is null)
+        ArgumentNullException.ThrowIfNull(state);
+        SupportSet s = RequireSupervised(support);
+        if (s.Labels is null)
         {
             throw new ArgumentException("protonet: the support set has no labels; prototypical networks classify.");
         }
-        ParameterSet parameters = Parameters.Detach();
+        ParameterSet parameters = state.Parameters.Detach();
         using (Autograd.NoGrad())
         {
-            Tensor prototypes = Prototypes(Embed(support.Inputs, parameters), support.Labels, support.Ways);
-            return new PrototypeModel(this, parameters, prototypes);
+            Tensor prototypes = Prototypes(Embed(s.Inputs, parameters, rng), s.Labels, s.Ways);
+            return new PrototypeClassifier(this, parameters, prototypes, rng);
         }
     }
 
     /// <inheritdoc/>
-    protected override TaskOutcome RunTask(FewShotTask task, ParameterSet parameters)
+    protected override TaskResult RunTask(ParameterSet parameters, FewShotTask task, Rng rng)
     {
         // Support and query go through the encoder as one batch, as in the paper's code, so batch-norm statistics
         // are those of the whole episode.
         int n = task.SupportInputs.Shape[0];
-        Tensor all = Embed(Tensor.Concat([task.SupportInputs, task.QueryInputs]), parameters);
+        Tensor all = Embed(Tensor.Concat([task.SupportInputs, task.QueryInputs]), parameters, rng);
         Tensor prototypes = Prototypes(all.Slice(0, 0, n), task.SupportLabels!, task.Ways);
         Tensor logits = Logits(all.Slice(0, n, all.Shape[0] - n), prototypes);
         Tensor loss = Functional.CrossEntropy(logits, task.QueryLabels!);
-        return Outcome(task, logits, loss, Autograd.Grad(loss, parameters.Tensors));
+        return Result(task, logits, loss, Autograd.Grad(loss, parameters.Tensors));
     }
 
-    private Tensor Embed(Tensor x, ParameterSet parameters)
+    private Tensor Embed(Tensor x, ParameterSet parameters, Rng rng)
     {
-        Tensor e = _backbone is null ? Model.Forward(x, parameters, Context(0)) : _backbone.Embed(x, parameters, Context(0));
+        Tensor e = _backbone is null ? Model.Forward(x, parameters, Context(0, rng)) : _backbone.Embed(x, parameters, Context(0, rng));
         return e.Rank == 2 ? e : e.Flatten(1);
     }
 
     private static Tensor Normalize(Tensor x) => x / (x.Square().Sum(1, keepDim: true) + 1e-12).Sqrt();
 
-    private sealed class PrototypeModel(ProtoNet owner, ParameterSet parameters, Tensor prototypes) : IAdaptedModel
+    private static ProtoNetOptions Checked(ProtoNetOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    private sealed class PrototypeClassifier(ProtoNet owner, ParameterSet parameters, Tensor prototypes, Rng rng) : IClassifier
+    {
+        public int Ways => prototypes.Shape[0];
+
         /// <summary>The class prototypes <c>[ways, D]</c>.</summary>
         public Tensor Prototypes => prototypes;
 
-        public Tensor Predict(Tensor queryInputs)
+        public Tensor Predict(Tensor inputs)
         {
+            ArgumentNullException.ThrowIfNull(inputs);
             using (Autograd.NoGrad())
             {
-                return owner.Logits(owner.Embed(queryInputs, parameters), prototypes);
+                return owner.Logits(owner.Embed(inputs, parameters, rng), prototypes);
             }
         }
     }

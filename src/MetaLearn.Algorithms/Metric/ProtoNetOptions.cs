@@ -22,10 +22,15 @@ public sealed record ProtoNetOptions : LearnerOptions
     /// </summary>
     public double CosineScale { get; init; } = 10;
 
+    /// <summary>The outer optimizer (Adam 1e-3, halved every 2,000 episodes in the paper).</summary>
+    public OuterAdamOptions Outer { get; init; } = new();
+
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
         RequirePositive(nameof(CosineScale), CosineScale);
+        ArgumentNullException.ThrowIfNull(Outer, nameof(Outer));
+        Outer.Validate();
     }
 }

@@ -5,21 +5,23 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaLearn.Data;
 using MetaLearn.NN;
-using MetaLearn.Optim;
 using MetaLearn.Tensors;
 
 namespace MetaLearn.Algorithms;
 
 /// <summary>
-/// The outer loop, written once for every <see cref="IMetaLearner"/>: draw a meta-batch from a seeded stream, take
-/// <see cref="IMetaLearner.MetaStep"/>, apply the outer optimizer, log metrics as JSON lines, validate periodically on
-/// held-out tasks, and keep <c>last</c> and <c>best</c> checkpoints (atomic safetensors files plus JSON summaries).
+/// The outer loop, written once for every <see cref="IMetaLearner"/>: draw a meta-batch from a seeded stream, let the
+/// learner take its <see cref="IMetaLearner.Step"/>, log its metrics as JSON lines, validate periodically on held-out
+/// tasks, and keep <c>last</c> and <c>best</c> checkpoints (atomic safetensors files plus JSON summaries). The update
+/// rule is the learner's; the trainer only loops, logs, validates and checkpoints.
 /// </summary>
 /// <remarks>
-/// A run is a pure function of its seeds: step <c>t</c>'s tasks come from a generator seeded by (seed, t), and the
-/// checkpoint holds the parameters, buffers, optimizer state and best-so-far, so stopping and resuming gives the same
-/// parameters as an uninterrupted run. (Batch-norm running statistics updated by concurrent tasks are the exception;
-/// see <see cref="BatchNorm2d"/>.)
+/// <para>A run is a pure function of its seeds: step <c>t</c>'s tasks come from a generator seeded by (seed, t), task
+/// <c>i</c>'s random draws from <see cref="StepContext.TaskRng"/>, and the checkpoint holds the learner's whole state and
+/// the best-so-far, so stopping and resuming gives the same parameters as an uninterrupted run. (Batch-norm running
+/// statistics updated by concurrent tasks are the exception; see <see cref="BatchNorm2d"/>.)</para>
+/// <para>Files survive crashes and full disks: checkpoints are written atomically; a metrics line is appended whole or
+/// not at all as far as resuming and reporting are concerned (a torn last line is dropped when the run resumes).</para>
 /// </remarks>
 public sealed class MetaTrainer
 {
@@ -32,20 +34,23 @@ public sealed class MetaTrainer
     /// <summary>File name of the metrics log (one JSON object per line).</summary>
     public const string MetricsFile = "metrics.jsonl";
 
+    /// <summary>Keys of a metrics line that a learner's metric may not be named.</summary>
+    public static readonly IReadOnlyList<string> ReservedKeys = ["step", "elapsed_s", "validation"];
+
     private readonly IMetaLearner _learner;
-    private readonly ITaskSource _train;
-    private readonly ITaskSource? _validation;
-    private readonly IGradientTransformation _optimizer;
+    private readonly ITaskSource<ITask> _train;
+    private readonly ITaskSource<ITask>? _validation;
     private readonly MetaTrainerOptions _options;
     private readonly IProgress<TrainingProgress>? _progress;
+    private readonly MetricSet _metrics;
+    private readonly string _bestMetric;
 
     /// <summary>Creates the trainer, validating the options and one task of each source against the learner (so bad settings fail before training).</summary>
-    public MetaTrainer(IMetaLearner learner, ITaskSource train, ITaskSource? validation, IGradientTransformation outerOptimizer,
-        MetaTrainerOptions options, IProgress<TrainingProgress>? progress = null)
+    public MetaTrainer(IMetaLearner learner, ITaskSource<ITask> train, ITaskSource<ITask>? validation, MetaTrainerOptions options,
+        IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(outerOptimizer);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (options.ValidationInterval > 0 && validation is null)
@@ -55,9 +60,20 @@ public sealed class MetaTrainer
         _learner = learner;
         _train = train;
         _validation = validation;
-        _optimizer = outerOptimizer;
         _options = options;
         _progress = progress;
+        _metrics = learner.Metrics(train.Kind);
+        string? clash = _metrics.All.Select(m => m.Name).FirstOrDefault(ReservedKeys.Contains);
+        if (clash is not null)
+        {
+            throw new ArgumentException($"MetaTrainer: {learner.Name} reports a metric named '{clash}', which metrics.jsonl reserves ({string.Join(", ", ReservedKeys)}); rename the metric.");
+        }
+        _bestMetric = options.BestMetric ?? (validation is null ? _metrics.Primary : learner.Metrics(validation.Kind).Primary);
+        if (validation is not null && !learner.Metrics(validation.Kind).Contains(_bestMetric))
+        {
+            throw new ArgumentException(
+                $"MetaTrainer: BestMetric '{_bestMetric}' is not a validation metric of {learner.Name}; it reports {string.Join(", ", learner.Metrics(validation.Kind).All.Select(m => m.Name))}.");
+        }
         learner.Validate(train.Sample(new Rng(options.Seed ^ 0xC0FFEE)));
         if (validation is not null)
         {
@@ -68,11 +84,14 @@ public sealed class MetaTrainer
     /// <summary>The options.</summary>
     public MetaTrainerOptions Options => _options;
 
+    /// <summary>The validation metric that picks <c>best</c>.</summary>
+    public string BestMetric => _bestMetric;
+
     /// <summary>
     /// Trains until <see cref="MetaTrainerOptions.Steps"/> (or <paramref name="stopAfterStep"/>, the
     /// <see cref="MetaTrainerOptions.TimeLimit"/>, or cancellation), then saves <c>last</c>. With <see cref="MetaTrainerOptions.Resume"/> it continues from <c>last</c>.
     /// </summary>
-    /// <exception cref="TrainingDivergedException">A loss or gradient became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">A metric or parameter became NaN or infinite; the state before that step was saved as <c>last</c>.</exception>
     public TrainingSummary Run(long? stopAfterStep = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -80,113 +99,180 @@ public sealed class MetaTrainer
         if (dir is not null)
         {
             Directory.CreateDirectory(dir);
+            RemoveOrphanedTemporaryFiles(dir);
         }
-        ParameterSet parameters = _learner.Parameters;
-        ParameterSet state = _optimizer.Init(parameters);
+        LearnerState state;
         long step = 0;
         double? best = null;
         long bestStep = 0;
         if (_options.Resume && File.Exists(Path.Combine(dir!, LastCheckpoint)))
         {
-            (parameters, state, step, best, bestStep) = Restore(Path.Combine(dir!, LastCheckpoint), parameters, state);
-            _learner.Parameters = parameters;
+            (state, Checkpoint checkpoint) = LearnerCheckpoint.Restore(Path.Combine(dir!, LastCheckpoint), _learner, requireSameSettings: true);
+            step = checkpoint.Metadata.Step;
+            (best, bestStep) = ReadBest(checkpoint);
             TruncateMetrics(step);
         }
-        else if (dir is not null)
+        else
         {
-            AtomicFile.Write(Path.Combine(dir, MetricsFile), _ => { });
+            state = _learner.Init();
+            if (dir is not null)
+            {
+                AtomicFile.Write(Path.Combine(dir, MetricsFile), _ => { });
+            }
         }
         long resumedFrom = step;
         long stopAt = Math.Min(_options.Steps, stopAfterStep ?? long.MaxValue);
         EvaluationResult? lastValidation = null;
+        bool savedLast = step > 0;
+        TimeSpan elapsed = TimeSpan.Zero;
         _learner.Model.Train();
 
         while (step < stopAt && !cancellationToken.IsCancellationRequested && !(_options.TimeLimit is { } limit && clock.Elapsed >= limit))
         {
             long current = step + 1;
-            IReadOnlyList<FewShotTask> batch = _train.SampleBatch(StepRng(current), _options.MetaBatchSize);
-            MetaStepResult result = _learner.MetaStep(batch);
-            CheckFinite(current, result);
-            (parameters, state) = _optimizer.StepDetached(parameters, result.Gradient, state);
-            _learner.Parameters = parameters;
-            step = current;
-
-            var line = new JsonObject
+            IReadOnlyList<ITask> batch = _train.SampleBatch(StepRng(current), _options.MetaBatchSize);
+            StepResult result = _learner.Step(state, batch, new StepContext(_options.Seed, current, new LocalTaskExecutor(_options.MaxDegreeOfParallelism)));
+            if (Divergence(result) is { } problem)
             {
-                ["step"] = step,
-                ["loss"] = result.Loss,
-                ["accuracy"] = result.Accuracy,
-                ["elapsed_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
-            };
+                string? kept = null;
+                if (dir is not null)
+                {
+                    Save(LastCheckpoint, state, step, best, bestStep);
+                    kept = Path.Combine(dir, LastCheckpoint);
+                    savedLast = true;
+                }
+                throw Diverged(current, problem, batch, state, kept, resumedFrom);
+            }
+            state = result.State;
+                step = current;
+
+            var line = new JsonObject { ["step"] = step };
+            foreach ((string name, double value) in result.Metrics)
+            {
+                line[name] = value;
+            }
+            line["elapsed_s"] = 0.0; // set below, once validation and checkpoints of this step are done
             EvaluationResult? validation = null;
             bool validateNow = _options.ValidationInterval > 0 && (step % _options.ValidationInterval == 0 || step == _options.Steps);
             if (validateNow)
             {
-                validation = Evaluator.Evaluate(_learner, _validation!, new EvaluatorOptions
+                _progress?.Report(new TrainingProgress(step, _options.Steps, result.Metrics, null, clock.Elapsed, Validating: true));
+                validation = Evaluator.Evaluate(_learner, state, _validation!, new EvaluatorOptions
                 {
                     Episodes = _options.ValidationEpisodes,
                     Seed = _options.ValidationSeed,
                     BatchNorm = _options.ValidationBatchNorm,
+                    Metric = _bestMetric,
+                    MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism,
                 });
                 lastValidation = validation;
-                line["validation"] = new JsonObject
-                {
-                    ["metric"] = validation.Metric,
-                    ["mean"] = validation.Mean,
-                    ["ci95"] = validation.Ci95,
-                    ["episodes"] = validation.Episodes,
-                    ["batch_norm"] = validation.BatchNorm.ToString(),
-                };
-                if (best is null || (validation.HigherIsBetter ? validation.Mean > best : validation.Mean < best))
+                line["validation"] = ValidationJson(validation);
+                if (double.IsFinite(validation.Mean) && (best is null || validation.Headline.Spec.IsBetter(validation.Mean, best.Value)))
                 {
                     best = validation.Mean;
                     bestStep = step;
-                    Save(BestCheckpoint, parameters, state, step, best, bestStep);
+                    Save(BestCheckpoint, state, step, best, bestStep);
                 }
             }
             bool checkpointNow = _options.CheckpointInterval > 0 && step % _options.CheckpointInterval == 0;
             if (checkpointNow)
             {
-                Save(LastCheckpoint, parameters, state, step, best, bestStep);
+                Save(LastCheckpoint, state, step, best, bestStep);
+                savedLast = true;
             }
+            // The run's time so far includes validation and checkpoints, so the report's and the console's figures agree.
+            elapsed = clock.Elapsed;
+            line["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 3);
             AppendMetrics(line);
-            _progress?.Report(new TrainingProgress(step, _options.Steps, result.Loss, result.Accuracy, validation, clock.Elapsed));
+            _progress?.Report(new TrainingProgress(step, _options.Steps, result.Metrics, validation, elapsed));
         }
-        if (step > resumedFrom)
+        if (step > resumedFrom || (!savedLast && dir is not null))
         {
-            Save(LastCheckpoint, parameters, state, step, best, bestStep);
+            Save(LastCheckpoint, state, step, best, bestStep);
         }
-        return new TrainingSummary(step, step >= _options.Steps, resumedFrom, best, bestStep, lastValidation, clock.Elapsed);
+        return new TrainingSummary(step, step >= _options.Steps, resumedFrom, best, bestStep, lastValidation, elapsed, state);
     }
+
+    /// <summary>The JSON object a validation writes into its metrics line: the headline metric first, then every metric.</summary>
+    public static JsonObject ValidationJson(EvaluationResult validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        var all = new JsonObject();
+        foreach (MetricSummary m in validation.Metrics)
+        {
+            all[m.Spec.Name] = new JsonObject { ["mean"] = JsonNumber(m.Mean), ["ci95"] = JsonNumber(m.Ci95) };
+        }
+        return new JsonObject
+        {
+            ["metric"] = validation.Metric,
+            ["mean"] = JsonNumber(validation.Mean),
+            ["ci95"] = JsonNumber(validation.Ci95),
+            ["episodes"] = validation.Episodes,
+            ["batch_norm"] = validation.BatchNorm.ToString(),
+            ["metrics"] = all,
+        };
+    }
+
+    /// <summary>A number for JSON: finite values as numbers, NaN and infinities as null (JSON has no such numbers).</summary>
+    public static JsonNode? JsonNumber(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     /// <summary>The generator of meta-step <paramref name="step"/>'s tasks: a function of (seed, step) only.</summary>
     private Rng StepRng(long step) => new(_options.Seed * 0x9E3779B97F4A7C15UL + (ulong)step);
 
-    private static void CheckFinite(long step, MetaStepResult result)
+    /// <summary>What is not finite after a step, or null when all is well.</summary>
+    private static string? Divergence(StepResult result)
     {
-        const string Hint = "Rerun the step inside Autograd.DetectAnomaly() to find the op that produced it, or lower the learning rates. The last good checkpoint was kept.";
-        for (int i = 0; i < result.TaskLosses.Count; i++)
+        for (int i = 0; i < result.TaskMetrics.Count; i++)
         {
-            if (!double.IsFinite(result.TaskLosses[i]))
+            foreach ((string name, double value) in result.TaskMetrics[i])
             {
-                throw new TrainingDivergedException(
-                    $"MetaTrainer: at meta-step {step}, task {i} of the meta-batch has query loss {result.TaskLosses[i]}. {Hint}");
-            }
-        }
-        foreach ((string name, Tensor g) in result.Gradient)
-        {
-            for (int k = 0; k < g.Count; k++)
-            {
-                if (!double.IsFinite(g[k]))
+                if (!double.IsFinite(value))
                 {
-                    throw new TrainingDivergedException(
-                        $"MetaTrainer: at meta-step {step} the meta-gradient of '{name}' has a non-finite element ({g[k]}) at index {k}. {Hint}");
+                    return $"task {i} of the meta-batch has {name} {value.ToString(CultureInfo.InvariantCulture)}";
                 }
             }
         }
+        foreach ((string name, double value) in result.Metrics)
+        {
+            if (!double.IsFinite(value))
+            {
+                return $"the step's {name} is {value.ToString(CultureInfo.InvariantCulture)}";
+            }
+        }
+        if (LearnerCheckpoint.FirstNonFinite(result.State.Parameters) is { } bad)
+        {
+            return $"the updated parameter '{bad.Name}' has a non-finite element ({bad.Value.ToString(CultureInfo.InvariantCulture)}) at index {bad.Index}";
+        }
+        return null;
     }
 
-    private void Save(string file, ParameterSet parameters, ParameterSet state, long step, double? best, long bestStep)
+    /// <summary>
+    /// The exception for a diverged step. The step is run again with anomaly detection on every task, so the message can
+    /// name the first op (forward or backward rule) that produced a NaN or infinity.
+    /// </summary>
+    private TrainingDivergedException Diverged(long step, string problem, IReadOnlyList<ITask> batch, LearnerState state, string? kept, long resumedFrom)
+    {
+        string culprit;
+        try
+        {
+            _learner.Step(state, batch, new StepContext(_options.Seed, step, new LocalTaskExecutor(1, detectAnomaly: true)));
+            culprit = "Rerunning the step with anomaly detection found no op producing NaN or infinity (the update itself overflowed)";
+        }
+        catch (AnomalyException e)
+        {
+            culprit = "Rerunning the step with anomaly detection: " + e.Message.ReplaceLineEndings(" ");
+        }
+        string checkpoint = kept is null
+            ? "Nothing was saved (the run has no output directory)."
+            : step - 1 > 0 || resumedFrom > 0
+                ? $"The state before this step (step {step - 1}) was saved to {kept}."
+                : $"The initial state (step 0) was saved to {kept}; no step had completed.";
+        return new TrainingDivergedException(
+            $"training diverged at meta-step {step}: {problem}. {culprit}. {checkpoint} Lower the learning rates (outer or inner), or clip gradients.",
+            step, kept);
+    }
+
+    private void Save(string file, LearnerState state, long step, double? best, long bestStep)
     {
         if (_options.OutputDirectory is not { } dir)
         {
@@ -204,87 +290,45 @@ public sealed class MetaTrainer
                 ["validation_episodes"] = _options.ValidationEpisodes,
                 ["validation_seed"] = _options.ValidationSeed,
                 ["validation_batch_norm"] = _options.ValidationBatchNorm.ToString(),
+                ["best_metric"] = _bestMetric,
             },
-            ["best"] = best is null ? null : new JsonObject { ["mean"] = best, ["step"] = bestStep },
-        };
-        string configJson = config.ToJsonString();
-        var metadata = new CheckpointMetadata
-        {
-            Architecture = Architecture(_learner.Model),
-            Algorithm = _learner.Algorithm,
-            Config = configJson,
-            Step = step,
+            ["best"] = best is null ? null : new JsonObject { ["mean"] = best, ["step"] = bestStep, ["metric"] = _bestMetric },
         };
         string path = Path.Combine(dir, file);
-        Checkpoint.Save(path, parameters.Concat(_learner.Model.Buffers), metadata, state);
+        LearnerCheckpoint.Save(path, _learner, state, step, config);
         var summary = new JsonObject
         {
             ["checkpoint"] = file,
-            ["architecture"] = metadata.Architecture,
-            ["algorithm"] = metadata.Algorithm,
+            ["architecture"] = LearnerCheckpoint.Architecture(_learner.Model),
+            ["algorithm"] = _learner.Name,
             ["step"] = step,
-            ["config"] = JsonNode.Parse(configJson),
+            ["config"] = config.DeepClone(),
         };
         AtomicFile.Write(Path.ChangeExtension(path, ".json"),
             s => s.Write(Encoding.UTF8.GetBytes(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n")));
     }
 
-    private (ParameterSet Parameters, ParameterSet State, long Step, double? Best, long BestStep) Restore(string path, ParameterSet expected, ParameterSet expectedState)
+    private static (double? Best, long BestStep) ReadBest(Checkpoint checkpoint)
     {
-        Checkpoint checkpoint = Checkpoint.Load(path);
-        string architecture = Architecture(_learner.Model);
-        if (checkpoint.Metadata.Architecture != architecture || checkpoint.Metadata.Algorithm != _learner.Algorithm)
-        {
-            throw new InvalidDataException(
-                $"MetaTrainer: cannot resume from '{path}': it holds {checkpoint.Metadata.Algorithm} on '{checkpoint.Metadata.Architecture}', " +
-                $"but this run is {_learner.Algorithm} on '{architecture}'. Use a fresh output directory or the same settings.");
-        }
-        using (JsonDocument saved = JsonDocument.Parse(checkpoint.Metadata.Config))
-        {
-            // Resuming with other learner settings (say, another inner learning rate) would silently continue a
-            // different run; the trainer settings may differ (e.g. more Steps to extend a finished run).
-            if (saved.RootElement.TryGetProperty("learner", out JsonElement learner)
-                && !JsonNode.DeepEquals(JsonNode.Parse(learner.GetRawText()), JsonNode.Parse(_learner.ConfigJson)))
-            {
-                throw new InvalidDataException(
-                    $"MetaTrainer: cannot resume from '{path}': it was trained with learner settings {learner.GetRawText()}, but this run uses {_learner.ConfigJson}. " +
-                    "Use the same settings or a fresh output directory.");
-            }
-        }
-        ParameterSet parameters = Pick(path, checkpoint.Model, expected).AsLeaves();
-        _learner.Model.Buffers = Pick(path, checkpoint.Model, _learner.Model.Buffers).Detach();
-        ParameterSet state = checkpoint.RestoreOptimizerState(expectedState);
-        double? best = null;
-        long bestStep = 0;
-        using (JsonDocument doc = JsonDocument.Parse(checkpoint.Metadata.Config))
-        {
-            if (doc.RootElement.TryGetProperty("best", out JsonElement b) && b.ValueKind == JsonValueKind.Object)
-            {
-                best = b.GetProperty("mean").GetDouble();
-                bestStep = b.GetProperty("step").GetInt64();
-            }
-        }
-        return (parameters, state, checkpoint.Metadata.Step, best, bestStep);
+        using JsonDocument doc = JsonDocument.Parse(checkpoint.Metadata.Config);
+        return doc.RootElement.TryGetProperty("best", out JsonElement b) && b.ValueKind == JsonValueKind.Object
+            ? (b.GetProperty("mean").GetDouble(), b.GetProperty("step").GetInt64())
+            : (null, 0);
     }
-
-    private static ParameterSet Pick(string path, ParameterSet saved, ParameterSet expected) => expected.Map((name, e) =>
-    {
-        if (!saved.TryGet(name, out Tensor? t) || !t.Shape.SequenceEqual(e.Shape) || t.DType != e.DType)
-        {
-            throw new InvalidDataException($"MetaTrainer: checkpoint '{path}' has no tensor '{name}' of shape [{string.Join(", ", e.Shape.ToArray())}] {e.DType}.");
-        }
-        return t;
-    });
 
     private void AppendMetrics(JsonObject line)
     {
         if (_options.OutputDirectory is { } dir)
         {
+            // One write call per line; if it fails part-way (a full disk), resuming drops the torn line.
             File.AppendAllText(Path.Combine(dir, MetricsFile), line.ToJsonString() + "\n");
         }
     }
 
-    /// <summary>Drops metric lines written after the checkpoint being resumed from, so the log matches an uninterrupted run.</summary>
+    /// <summary>
+    /// Drops metric lines written after the checkpoint being resumed from, and any line that does not parse (torn by a
+    /// crash or a full disk), so the log matches an uninterrupted run.
+    /// </summary>
     private void TruncateMetrics(long step)
     {
         string path = Path.Combine(_options.OutputDirectory!, MetricsFile);
@@ -295,12 +339,7 @@ public sealed class MetaTrainer
         var kept = new StringBuilder();
         foreach (string line in File.ReadLines(path))
         {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-            using JsonDocument doc = JsonDocument.Parse(line);
-            if (doc.RootElement.GetProperty("step").GetInt64() <= step)
+            if (MetricsLog.TryParseStep(line) is { } s && s <= step)
             {
                 kept.Append(line).Append('\n');
             }
@@ -308,5 +347,19 @@ public sealed class MetaTrainer
         AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(kept.ToString())));
     }
 
-    private static string Architecture(Module model) => model is Backbone b ? b.Architecture : model.Label;
+    /// <summary>Deletes the temporary files of interrupted atomic writes (<c>.NAME.GUID.tmp</c>) left by a killed run.</summary>
+    private static void RemoveOrphanedTemporaryFiles(string dir)
+    {
+        foreach (string file in Directory.EnumerateFiles(dir, ".*.tmp"))
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Another process may hold it; it is only a leftover.
+            }
+        }
+    }
 }

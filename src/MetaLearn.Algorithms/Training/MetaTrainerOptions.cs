@@ -1,6 +1,6 @@
 namespace MetaLearn.Algorithms;
 
-/// <summary>Settings of <see cref="MetaTrainer"/>. The outer optimizer is passed separately.</summary>
+/// <summary>Settings of <see cref="MetaTrainer"/>. The update rule belongs to the learner.</summary>
 public sealed record MetaTrainerOptions
 {
     /// <summary>Total meta-steps (outer updates) of the run.</summary>
@@ -23,6 +23,12 @@ public sealed record MetaTrainerOptions
 
     /// <summary>Batch-norm behaviour during validation (recorded with each result).</summary>
     public BatchNormAtTest ValidationBatchNorm { get; init; } = BatchNormAtTest.BatchStatistics;
+
+    /// <summary>The validation metric that picks <c>best</c> (its direction comes from the learner); null: the learner's primary metric.</summary>
+    public string? BestMetric { get; init; }
+
+    /// <summary>Tasks of a meta-batch run at once (results do not depend on it). Defaults to the processor count.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Where <c>last.safetensors</c>, <c>best.safetensors</c> (each with a <c>.json</c> summary) and <c>metrics.jsonl</c> go; null writes nothing.</summary>
     public string? OutputDirectory { get; init; }
@@ -61,6 +67,10 @@ public sealed record MetaTrainerOptions
         {
             throw new ArgumentOutOfRangeException(nameof(ValidationEpisodes), $"MetaTrainer: ValidationEpisodes must be >= 1 when validating; got {ValidationEpisodes}.");
         }
+        if (MaxDegreeOfParallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), $"MetaTrainer: MaxDegreeOfParallelism must be >= 1; got {MaxDegreeOfParallelism}.");
+        }
         if (Resume && OutputDirectory is null)
         {
             throw new ArgumentException("MetaTrainer: Resume needs an OutputDirectory to find last.safetensors in.", nameof(Resume));
@@ -68,14 +78,14 @@ public sealed record MetaTrainerOptions
     }
 }
 
-/// <summary>Reported through <see cref="IProgress{T}"/> after every meta-step.</summary>
+/// <summary>Reported through <see cref="IProgress{T}"/> after every meta-step, and once before validating.</summary>
 /// <param name="Step">Meta-steps completed.</param>
 /// <param name="TotalSteps">Meta-steps of the whole run.</param>
-/// <param name="Loss">Mean query loss of this meta-batch.</param>
-/// <param name="Accuracy">Mean query accuracy of this meta-batch (classification).</param>
+/// <param name="Metrics">This meta-batch's metrics (e.g. <c>loss</c>, <c>accuracy</c>).</param>
 /// <param name="Validation">The validation result when one ran at this step.</param>
 /// <param name="Elapsed">Wall-clock time of this process's run so far.</param>
-public sealed record TrainingProgress(long Step, long TotalSteps, double Loss, double? Accuracy, EvaluationResult? Validation, TimeSpan Elapsed);
+/// <param name="Validating">True in the report made just before a validation starts (so a display can say so).</param>
+public sealed record TrainingProgress(long Step, long TotalSteps, MetricValues Metrics, EvaluationResult? Validation, TimeSpan Elapsed, bool Validating = false);
 
 /// <summary>The outcome of <see cref="MetaTrainer.Run"/>.</summary>
 /// <param name="Step">The last completed meta-step.</param>
@@ -85,8 +95,22 @@ public sealed record TrainingProgress(long Step, long TotalSteps, double Loss, d
 /// <param name="BestStep">The step of <paramref name="BestMetric"/>.</param>
 /// <param name="LastValidation">The most recent validation result, if any.</param>
 /// <param name="Elapsed">Wall-clock time of this call.</param>
+/// <param name="State">The learner's state after the last completed step (what <c>last</c> holds).</param>
 public sealed record TrainingSummary(long Step, bool Completed, long ResumedFrom, double? BestMetric, long BestStep,
-    EvaluationResult? LastValidation, TimeSpan Elapsed);
+    EvaluationResult? LastValidation, TimeSpan Elapsed, LearnerState State);
 
-/// <summary>Thrown when a meta-step produces a NaN or infinite loss or gradient. The last good checkpoint is kept.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
+/// <summary>
+/// Thrown when a meta-step produces a NaN or infinite metric or parameter. Before it is thrown, the state before that
+/// step is saved as <c>last</c> (when the run has an output directory), so nothing already trained is lost.
+/// </summary>
+/// <param name="message">What diverged, where, and what to do.</param>
+/// <param name="step">The meta-step that diverged.</param>
+/// <param name="lastGoodCheckpoint">The checkpoint holding the state before that step, if one was written.</param>
+public sealed class TrainingDivergedException(string message, long step, string? lastGoodCheckpoint) : Exception(message)
+{
+    /// <summary>The meta-step that diverged.</summary>
+    public long Step { get; } = step;
+
+    /// <summary>The checkpoint holding the state before <see cref="Step"/>, if one was written.</summary>
+    public string? LastGoodCheckpoint { get; } = lastGoodCheckpoint;
+}

@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using MetaLearn.Kernels;
+using MetaLearn.Tensors;
 
 namespace MetaLearn.Algorithms;
 
@@ -20,7 +20,7 @@ internal static class TaskParallel
         try
         {
             // The tasks fill the cores: kernels inside a task stay on its thread instead of forking again.
-            using KernelParallelism.Scope single = KernelParallelism.Limit(1);
+            using IDisposable single = KernelThreads.Limit(1);
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i => results[i] = body(i));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MetaLearn.Algorithms;
+using MetaLearn.Cli.Registry;
 using MetaLearn.Cli.Training;
 using MetaLearn.Data;
 using MetaLearn.Tensors;
@@ -43,22 +44,27 @@ internal static class ClassifyCommand
             try
             {
                 string path = parse.GetValue(checkpoint)!;
-                TrainConfig config = RunSetup.ConfigBeside(path);
-                if (!config.IsClassification)
+                RunConfig config = RunSetup.ConfigBeside(path);
+                Capability offered = config.Learner.Capabilities.GetValueOrDefault(config.Task.Kind);
+                if (!offered.HasFlag(Capability.Classify))
                 {
-                    throw new UsageException($"checkpoint '{path}' was trained on {config["task"]} regression; classify needs a classification checkpoint (e.g. protonet-omniglot-5w1s).");
+                    throw new UsageException(
+                        $"checkpoint '{path}' holds {config.Learner.Name} trained on {config.Task.Name} {config.Task.Kind.ToString().ToLowerInvariant()} tasks, which offers {offered.Describe()}; " +
+                        "classify needs a learner with the classify capability (a classification checkpoint, e.g. from protonet-omniglot-5w1s).");
                 }
                 (Tensor inputs, int[] labels, string[] classes) = ReadSupport(parse.GetValue(support)!);
-                if (config["algorithm"] != "protonet" && classes.Length != config.Int("ways"))
+                if (config.Learner.FixedWays && classes.Length != config.Int("ways"))
                 {
-                    throw new UsageException($"the support folder has {classes.Length} classes but this {config["algorithm"]} checkpoint has a {config.Int("ways")}-way head; give {config.Int("ways")} class folders or use a protonet checkpoint.");
+                    throw new UsageException(
+                        $"the support folder has {classes.Length} classes but this {config.Learner.Name} checkpoint has a {config.Int("ways")}-way head; " +
+                        $"give {config.Int("ways")} class folders, or use a checkpoint of a learner without a fixed head ({string.Join(", ", Registrations.Learners.Where(l => !l.FixedWays && l.Capabilities.GetValueOrDefault(TaskKind.Classification).HasFlag(Capability.Classify)).Select(l => l.Name))}).");
                 }
                 string[] queries = ExpandQueries(parse.GetValue(query)!);
-                (_, IMetaLearner learner) = RunSetup.BuildLearner(config);
-                RunSetup.LoadCheckpoint(learner, path);
+                IMetaLearner learner = RunSetup.BuildLearner(config);
+                LearnerState state = RunSetup.LoadCheckpoint(learner, path);
                 learner.Model.Train(); // batch statistics, as in training and evaluation (the transductive protocol)
-                IAdaptedModel adapted = learner.Adapt(new SupportSet(inputs, labels, null, classes.Length));
-                Tensor probabilities = adapted.Predict(Stack(queries.Select(ReadImage).ToArray())).Softmax(1);
+                var classifier = (IClassifier)learner.Adapt(state, new SupportSet(inputs, labels, null, classes.Length), new Rng(EvalCommand.TestSeed));
+                Tensor probabilities = classifier.Predict(Stack(queries.Select(ReadImage).ToArray())).Softmax(1);
                 var rows = new List<(string Query, string Predicted, double Confidence)>();
                 for (int q = 0; q < queries.Length; q++)
                 {

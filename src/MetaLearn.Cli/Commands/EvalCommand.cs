@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MetaLearn.Algorithms;
+using MetaLearn.Cli.Registry;
 using MetaLearn.Cli.Training;
+using MetaLearn.Data;
 
 namespace MetaLearn.Cli.Commands;
 
-/// <summary><c>metalearn eval --checkpoint FILE</c>: mean and 95% confidence interval over test episodes.</summary>
+/// <summary><c>metalearn eval --checkpoint FILE</c>: every metric's mean and 95% confidence interval over test episodes.</summary>
 internal static class EvalCommand
 {
     /// <summary>Seed of the test episodes (fixed, so evaluations of different checkpoints see the same tasks).</summary>
@@ -16,10 +18,10 @@ internal static class EvalCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A checkpoint in a run directory (its config.json says how to rebuild the learner and tasks).", Required = true };
         var episodes = new Option<int>("--episodes") { HelpName = "n", Description = "Test episodes.", DefaultValueFactory = _ => 1000 };
-        var ways = new Option<int?>("--ways") { HelpName = "n", Description = "Classes per test task (default: the run's; MAML-family heads need the trained ways)." };
+        var ways = new Option<int?>("--ways") { HelpName = "n", Description = "Classes per test task (default: the run's; learners with a fixed head need the trained ways)." };
         var shots = new Option<int?>("--shots") { HelpName = "n", Description = "Support examples per class (regression: support points; default: the run's)." };
         var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
-        var command = new Command("eval", "Evaluate a checkpoint on test tasks: mean and 95% confidence interval.") { checkpoint, episodes, ways, shots, format };
+        var command = new Command("eval", "Evaluate a checkpoint on test tasks: mean and 95% confidence interval of every metric.") { checkpoint, episodes, ways, shots, format };
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
@@ -31,32 +33,43 @@ internal static class EvalCommand
                 {
                     throw new UsageException($"--episodes must be >= 1; got {n}.");
                 }
-                TrainConfig config = RunSetup.ConfigBeside(path);
+                RunConfig config = RunSetup.ConfigBeside(path);
                 int? w = parse.GetValue(ways), k = parse.GetValue(shots);
                 if (w is < 2 || k is < 1)
                 {
                     throw new UsageException($"--ways must be >= 2 and --shots >= 1; got ways={w}, shots={k}.");
                 }
-                if (w is { } requested && config.IsClassification && config["algorithm"] != "protonet" && requested != config.Int("ways"))
+                if (w is not null && config.Task.Kind != TaskKind.Classification)
                 {
-                    throw new UsageException($"--ways {requested}: this {config["algorithm"]} checkpoint has a {config.Int("ways")}-way head; only protonet checkpoints evaluate with other ways.");
+                    throw new UsageException($"--ways: this checkpoint was trained on {config.Task.Name} regression tasks, which have no ways.");
                 }
-                using RunSetup setup = RunSetup.Create(config, w, k);
-                RunSetup.LoadCheckpoint(setup.Learner, path);
-                EvaluationResult result = Evaluator.Evaluate(setup.Learner, setup.Test, new EvaluatorOptions
+                if (w is { } requested && config.Learner.FixedWays && requested != config.Int("ways"))
                 {
-                    Episodes = n, Seed = TestSeed, BatchNorm = BatchNormAtTest.BatchStatistics,
+                    throw new UsageException(
+                        $"--ways {requested}: this {config.Learner.Name} checkpoint has a {config.Int("ways")}-way head; " +
+                        $"learners without a fixed head ({string.Join(", ", Registrations.Learners.Where(l => !l.FixedWays).Select(l => l.Name))}) evaluate with other ways.");
+                }
+                using RunSetup setup = RunSetup.Create(config, new TestOverride(w, k));
+                LearnerState state = RunSetup.LoadCheckpoint(setup.Learner, path);
+                bool live = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+                EvaluationResult result = Evaluator.Evaluate(setup.Learner, state, setup.Tasks.Test, new EvaluatorOptions
+                {
+                    Episodes = n,
+                    Seed = TestSeed,
+                    BatchNorm = BatchNormAtTest.BatchStatistics,
+                    Progress = new EpisodeProgressWriter(error, "eval", n, live),
                 });
-                int usedWays = w ?? config.Int("ways"), usedShots = k ?? config.Int("shots");
                 if (parse.GetValue(format) == OutputFormat.Json)
                 {
-                    output.WriteLine(ToJson(result, usedWays, usedShots, config.IsClassification).ToJsonString());
+                    output.WriteLine(ToJson(result, config, w, k).ToJsonString());
                 }
                 else
                 {
-                    string setting = config.IsClassification ? $"{usedWays}-way {usedShots}-shot" : $"K={usedShots}";
+                    int usedShots = k ?? config.Int("shots");
+                    string setting = config.Task.Kind == TaskKind.Classification ? $"{w ?? config.Int("ways")}-way {usedShots}-shot" : $"K={usedShots}";
+                    string others = string.Join("; ", result.Metrics.Where(m => m.Spec.Name != result.Metric).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Spec.Name} {m.Mean:F4} ± {m.Ci95:F4}")));
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{result.Algorithm} {config["task"]} {setting}: {result.Metric} {result.Mean:F4} ± {result.Ci95:F4} (95% CI, {result.Episodes} episodes)"));
+                        $"{result.Algorithm} {config.Task.Name} {setting}: {result.Metric} {result.Mean:F4} ± {result.Ci95:F4} (95% CI, {result.Episodes} episodes){(others.Length > 0 ? $"; {others}" : "")}"));
                 }
                 return 0;
             }
@@ -80,23 +93,34 @@ internal static class EvalCommand
         return command;
     }
 
-    /// <summary><c>{"metric", "mean", "ci95", "episodes", ...}</c>: the fields scripts rely on first, then the setting.</summary>
-    public static JsonObject ToJson(EvaluationResult result, int ways, int shots, bool classification)
+    /// <summary>
+    /// <c>{"metric", "mean", "ci95", "episodes", ...}</c>: the headline metric first (the fields scripts rely on), then the
+    /// setting, then every metric under <c>metrics</c>.
+    /// </summary>
+    public static JsonObject ToJson(EvaluationResult result, RunConfig config, int? ways, int? shots)
     {
         var json = new JsonObject
         {
             ["metric"] = result.Metric,
-            ["mean"] = result.Mean,
-            ["ci95"] = result.Ci95,
+            ["mean"] = MetaTrainer.JsonNumber(result.Mean),
+            ["ci95"] = MetaTrainer.JsonNumber(result.Ci95),
             ["episodes"] = result.Episodes,
             ["algorithm"] = result.Algorithm,
-            ["shots"] = shots,
+            ["task"] = config.Task.Name,
+            ["shots"] = shots ?? config.Int("shots"),
             ["seed"] = result.Seed,
+            ["batch_norm"] = result.BatchNorm.ToString(),
         };
-        if (classification)
+        if (config.Task.Kind == TaskKind.Classification)
         {
-            json["ways"] = ways;
+            json["ways"] = ways ?? config.Int("ways");
         }
+        var all = new JsonObject();
+        foreach (MetricSummary m in result.Metrics)
+        {
+            all[m.Spec.Name] = new JsonObject { ["mean"] = MetaTrainer.JsonNumber(m.Mean), ["ci95"] = MetaTrainer.JsonNumber(m.Ci95) };
+        }
+        json["metrics"] = all;
         return json;
     }
 }

@@ -1,14 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using MetaLearn.Algorithms;
+using MetaLearn.Cli.Registry;
 using MetaLearn.Cli.Training;
 using MetaLearn.NN;
 
 namespace MetaLearn.Cli.Commands;
 
 /// <summary>
-/// <c>metalearn train</c>: a learner on a task distribution from a preset, a JSON config and <c>--set</c> overrides,
+/// <c>metalearn train</c>: a learner on a task distribution from a preset, a JSON/YAML config and <c>--set</c> overrides,
 /// into a run directory (config.json, metrics.jsonl, last/best checkpoints, train.log, final_eval.json).
 /// </summary>
 internal static class TrainCommand
@@ -22,17 +25,20 @@ internal static class TrainCommand
     /// <summary>Exit code after Ctrl-C (128 + SIGINT, as shells report it); the checkpoint has been written.</summary>
     public const int InterruptedExitCode = 130;
 
+    /// <summary>Exit code after SIGTERM (128 + 15: docker stop, systemd, Slurm); the checkpoint has been written.</summary>
+    public const int TerminatedExitCode = 143;
+
     /// <param name="interrupt">
-    /// Stops training as Ctrl-C would (tests pass their own); when null the command listens to Ctrl-C itself.
+    /// Stops training as Ctrl-C would (tests pass their own); when null the command listens to Ctrl-C and SIGTERM itself.
     /// </param>
     public static Command Create(CancellationToken? interrupt = null)
     {
-        var preset = new Option<string?>("--preset") { HelpName = "name", Description = $"Start from a preset (default {TrainConfig.DefaultPreset}): {string.Join(", ", TrainConfig.Presets.Keys)}." };
+        var preset = new Option<string?>("--preset") { HelpName = "name", Description = $"Start from a preset (default {Presets.Default}); `metalearn learners` lists them." };
         var config = new Option<string?>("--config") { HelpName = "file", Description = "A JSON or YAML (.yaml, .yml) file of key: value pairs (the keys of --set; \"preset\" picks the base)." };
-        var set = new Option<string[]>("--set") { HelpName = "key=value", Description = "Override a config key (repeatable), e.g. --set inner_lr=0.4 --set split=lake.", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set") { HelpName = "key=value", Description = "Override a config key (repeatable), e.g. --set inner_lr=0.4 --set split=lake; `metalearn learners NAME` lists the keys.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { HelpName = "dir", Description = "Run directory (default runs/PRESET-TIMESTAMP)." };
-        var steps = new Option<int?>("--steps") { HelpName = "n", Description = "Meta-steps (the same as --set steps=N)." };
-        var seed = new Option<long?>("--seed") { HelpName = "n", Description = "Seed (the same as --set seed=N)." };
+        var steps = new Option<string?>("--steps") { HelpName = "n", Description = "Meta-steps (the same as --set steps=N)." };
+        var seed = new Option<string?>("--seed") { HelpName = "n", Description = "Seed (the same as --set seed=N)." };
         var resume = new Option<string?>("--resume") { HelpName = "dir", Description = "Continue the run in this directory from its last checkpoint (only --steps and --time-limit may change)." };
         var timeLimit = new Option<string?>("--time-limit")
         {
@@ -50,7 +56,12 @@ internal static class TrainCommand
             {
                 string? resumeDir = parse.GetValue(resume);
                 string[] sets = parse.GetValue(set) ?? [];
-                TrainConfig resolved;
+                var flags = new List<ConfigEntry>();
+                if (parse.GetValue(steps) is { } n)
+                {
+                    flags.Add(new ConfigEntry("steps", n, "--steps"));
+                }
+                RunConfig resolved;
                 string runDir;
                 if (resumeDir is not null)
                 {
@@ -58,43 +69,32 @@ internal static class TrainCommand
                     {
                         throw new UsageException("--resume continues a run exactly as it was configured; only --steps and --time-limit may be given with it.");
                     }
-                    string configPath = Path.Combine(resumeDir, TrainConfig.FileName);
+                    string configPath = Path.Combine(resumeDir, RunConfig.FileName);
                     if (!File.Exists(configPath))
                     {
-                        throw new UsageException($"--resume {resumeDir}: no {TrainConfig.FileName} there; give a run directory written by metalearn train.");
+                        throw new UsageException($"--resume {resumeDir}: no {RunConfig.FileName} there; give a run directory written by metalearn train.");
                     }
-                    resolved = TrainConfig.Load(configPath);
+                    resolved = RunConfig.Load(configPath).With(flags);
                     runDir = resumeDir;
                 }
                 else
                 {
-                    Dictionary<string, string>? fromFile = parse.GetValue(config) is { } file ? TrainConfig.ReadObject(file) : null;
-                    string presetName = parse.GetValue(preset) ?? (fromFile?.GetValueOrDefault("preset") is { Length: > 0 } p ? p : TrainConfig.DefaultPreset);
-                    resolved = TrainConfig.FromPreset(presetName);
-                    foreach ((string key, string value) in fromFile ?? [])
-                    {
-                        if (key != "preset")
-                        {
-                            resolved.Set(key, value);
-                        }
-                    }
-                    foreach (string pair in sets)
-                    {
-                        resolved.SetPair(pair);
-                    }
+                    List<ConfigEntry> fromFile = parse.GetValue(config) is { } file ? RunConfig.ReadFile(file) : [];
+                    string presetName = parse.GetValue(preset) ?? (fromFile.LastOrDefault(e => e.Key == "preset")?.Value is { Length: > 0 } p ? p : Presets.Default);
+                    var entries = new List<ConfigEntry>(Presets.Entries(presetName));
+                    entries.AddRange(fromFile.Where(e => e.Key != "preset"));
+                    entries.AddRange(sets.Select(SetEntry));
                     if (parse.GetValue(seed) is { } s)
                     {
-                        resolved.Set("seed", s.ToString(CultureInfo.InvariantCulture));
+                        entries.Add(new ConfigEntry("seed", s, "--seed"));
                     }
+                    entries.AddRange(flags);
+                    resolved = RunConfig.Resolve(entries);
                     runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}");
                     if (File.Exists(Path.Combine(runDir, MetaTrainer.LastCheckpoint)))
                     {
                         throw new UsageException($"'{runDir}' already holds a run; continue it with --resume {runDir}, or choose another --out.");
                     }
-                }
-                if (parse.GetValue(steps) is { } n)
-                {
-                    resolved.Set("steps", n.ToString(CultureInfo.InvariantCulture));
                 }
                 TimeSpan? limit = parse.GetValue(timeLimit) is { } text ? ParseDuration(text) : null;
                 return Train(resolved, runDir, resumeDir is not null, limit, stdout, stderr, interrupt);
@@ -119,116 +119,206 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>A <c>--set key=value</c> pair as an assignment.</summary>
+    internal static ConfigEntry SetEntry(string pair)
+    {
+        int eq = pair.IndexOf('=');
+        if (eq <= 0)
+        {
+            throw new UsageException($"--set expects key=value; got '{pair}'.");
+        }
+        return new ConfigEntry(pair[..eq].Trim(), pair[(eq + 1)..].Trim(), $"--set {pair}");
+    }
+
     /// <summary>A duration such as <c>90s</c>, <c>45m</c>, <c>2h</c> or <c>1.5h</c>.</summary>
     internal static TimeSpan ParseDuration(string text)
     {
         string t = text.Trim();
         double factor = t.EndsWith('h') ? 3600 : t.EndsWith('m') ? 60 : t.EndsWith('s') ? 1 : double.NaN;
-        if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) || !(amount > 0))
+        if (double.IsNaN(factor) || !double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) || !(amount > 0)
+            || amount * factor > TimeSpan.MaxValue.TotalSeconds / 2)
         {
             throw new UsageException($"--time-limit '{text}' is not a duration; give a positive number with s, m or h, e.g. 90s, 45m or 2h.");
         }
         return TimeSpan.FromSeconds(amount * factor);
     }
 
-    private static int Train(TrainConfig config, string runDir, bool resume, TimeSpan? timeLimit, TextWriter stdout, TextWriter stderr, CancellationToken? interrupt)
+    private static int Train(RunConfig config, string runDir, bool resume, TimeSpan? timeLimit, TextWriter stdout, TextWriter stderr, CancellationToken? interrupt)
     {
         using RunSetup setup = RunSetup.Create(config);
-        Directory.CreateDirectory(runDir);
+        string lastPath = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
+        long resumedFrom = resume && File.Exists(lastPath) ? ReadStep(lastPath) : 0;
+        if (resume && config.Int("steps") <= resumedFrom)
+        {
+            throw new UsageException(
+                $"--resume {runDir}: the run is already at step {resumedFrom}, so steps = {config.Int("steps")} leaves nothing to do; give --steps greater than {resumedFrom} to continue it.");
+        }
+        // The trainer checks its settings and a task of each source against the learner before the run directory exists,
+        // so a refused setting leaves nothing behind.
+        var relay = new ProgressRelay();
+        var trainer = new MetaTrainer(setup.Learner, setup.Tasks.Train, config.Int("validation_interval") > 0 ? setup.Tasks.Validation : null,
+            new MetaTrainerOptions
+            {
+                Steps = config.Int("steps"),
+                MetaBatchSize = config.Int("meta_batch"),
+                Seed = config.ULong("seed"),
+                ValidationInterval = config.Int("validation_interval"),
+                ValidationEpisodes = config.Int("validation_episodes"),
+                CheckpointInterval = config.Int("checkpoint_interval"),
+                BestMetric = config["best_metric"] is { Length: > 0 } best ? best : null,
+                OutputDirectory = runDir,
+                Resume = resume,
+                TimeLimit = timeLimit,
+            },
+            relay);
+        CreateRunDirectory(runDir);
         config.Save(runDir);
         using var log = new StreamWriter(Path.Combine(runDir, LogFile), append: true);
-        log.WriteLine($"# {DateTime.Now:O} {(resume ? "resume" : "train")} {config["preset"]}: {setup.Learner.Algorithm} on {setup.Model.Architecture}");
+        log.WriteLine($"# {DateTime.Now:O} {(resume ? "resume" : "train")} {config.Preset}: {setup.Learner.Name} on {LearnerCheckpoint.Architecture(setup.Learner.Model)}");
 
-        using var ctrlC = new CancellationTokenSource();
-        ConsoleCancelEventHandler? handler = null;
-        if (interrupt is null)
-        {
-            // Ctrl-C asks the trainer to stop after the current meta-step; it then writes last.safetensors (atomically).
-            handler = (_, e) =>
-            {
-                e.Cancel = true;
-                ctrlC.Cancel();
-            };
-            Console.CancelKeyPress += handler;
-        }
-        CancellationToken token = interrupt ?? ctrlC.Token;
+        using var stop = new CancellationTokenSource();
+        var signal = new StopSignal();
+        using IDisposable listening = interrupt is null ? signal.Listen(stop) : new NoSignal();
+        CancellationToken token = interrupt ?? stop.Token;
         bool live = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected; // a terminal: redraw the progress line in place
+        relay.Target = new TrainingProgressWriter(stderr, log, TimeSpan.FromSeconds(2), resumedFrom, live);
+        stderr.WriteLine($"training {setup.Learner.Name} on {config.Task.Name} ({LearnerCheckpoint.Architecture(setup.Learner.Model)}), {config["steps"]} steps, into {runDir}" +
+            (resume ? $" (resuming from step {resumedFrom})" : ""));
+        TrainingSummary summary;
         try
         {
-            string lastPath = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
-            long resumedFrom = resume && File.Exists(lastPath) ? Checkpoint.Load(lastPath).Metadata.Step : 0;
-            var trainer = new MetaTrainer(setup.Learner, setup.Train, config.Int("validation_interval") > 0 ? setup.Validation : null, setup.OuterOptimizer(),
-                new MetaTrainerOptions
-                {
-                    Steps = config.Int("steps"),
-                    MetaBatchSize = config.Int("meta_batch"),
-                    Seed = config.ULong("seed"),
-                    ValidationInterval = config.Int("validation_interval"),
-                    ValidationEpisodes = config.Int("validation_episodes"),
-                    CheckpointInterval = config.Int("checkpoint_interval"),
-                    OutputDirectory = runDir,
-                    Resume = resume,
-                    TimeLimit = timeLimit,
-                },
-                new TrainingProgressWriter(stderr, log, TimeSpan.FromSeconds(2), resumedFrom, live));
-            stderr.WriteLine($"training {setup.Learner.Algorithm} on {config["task"]} ({setup.Model.Architecture}), {config["steps"]} steps, into {runDir}" +
-                (resume ? $" (resuming from step {resumedFrom})" : ""));
-            TrainingSummary summary = trainer.Run(cancellationToken: token);
-            string last = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
-            bool outOfTime = !summary.Completed && !token.IsCancellationRequested;
-            if (outOfTime)
-            {
-                string message = $"stopped at the time limit ({timeLimit}) after step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
-                stderr.WriteLine(live ? "\n" + message : message);
-                log.WriteLine(message);
-            }
-            else if (!summary.Completed)
-            {
-                string message = $"interrupted at step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
-                stderr.WriteLine(live ? "\n" + message : message);
-                log.WriteLine(message);
-                return InterruptedExitCode;
-            }
-            stdout.WriteLine($"trained {summary.Step} steps in {summary.Elapsed.TotalSeconds:F1}s; run directory {runDir}");
-            if (summary.BestMetric is { } best)
-            {
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best validation {best:F4} at step {summary.BestStep}"));
-            }
-            if (config.Int("test_episodes") > 0)
-            {
-                FinalEvaluation(setup, runDir, stdout, log);
-            }
-            return 0;
+            summary = trainer.Run(cancellationToken: token);
         }
         catch (TrainingDivergedException e)
         {
-            stderr.WriteLine($"train: {e.Message}");
+            stderr.WriteLine(live ? "\n" + $"train: {e.Message}" : $"train: {e.Message}");
             log.WriteLine(e.Message);
             return 1;
         }
-        finally
+        string last = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
+        bool outOfTime = !summary.Completed && !token.IsCancellationRequested;
+        if (outOfTime)
         {
-            if (handler is not null)
-            {
-                Console.CancelKeyPress -= handler;
-            }
+            string message = $"stopped at the time limit ({timeLimit}) after step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
+            stderr.WriteLine(live ? "\n" + message : message);
+            log.WriteLine(message);
+        }
+        else if (!summary.Completed)
+        {
+            string how = signal.Terminated ? "terminated (SIGTERM)" : "interrupted";
+            string message = $"{how} at step {summary.Step}; checkpoint {last}. Continue with: metalearn train --resume {runDir}";
+            stderr.WriteLine(live ? "\n" + message : message);
+            log.WriteLine(message);
+            return signal.Terminated ? TerminatedExitCode : InterruptedExitCode;
+        }
+        string trained = string.Create(CultureInfo.InvariantCulture,
+            $"trained {summary.Step - summary.ResumedFrom} steps in {summary.Elapsed.TotalSeconds:F1}s{(summary.ResumedFrom > 0 ? $" (steps {summary.ResumedFrom + 1}-{summary.Step})" : "")}; run directory {runDir}");
+        stdout.WriteLine(trained);
+        log.WriteLine(trained);
+        if (summary.BestMetric is { } bestValue)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best validation {trainer.BestMetric} {bestValue:F4} at step {summary.BestStep}"));
+        }
+        if (config.Int("test_episodes") > 0)
+        {
+            FinalEvaluation(setup, runDir, stdout, stderr, log, live);
+        }
+        return 0;
+    }
+
+    /// <summary>Creates the run directory, or says why it cannot be (a read-only or impossible path).</summary>
+    private static void CreateRunDirectory(string runDir)
+    {
+        try
+        {
+            Directory.CreateDirectory(runDir);
+            string probe = Path.Combine(runDir, $".write-test-{Guid.NewGuid():N}.tmp");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new UsageException($"cannot write the run directory '{runDir}': {e.Message} Choose a writable --out.");
+        }
+    }
+
+    private static long ReadStep(string checkpoint)
+    {
+        try
+        {
+            return Checkpoint.Load(checkpoint).Metadata.Step;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"cannot resume: {e.Message}");
         }
     }
 
     /// <summary>Tests the best checkpoint (else the last) on the test tasks and writes final_eval.json.</summary>
-    private static void FinalEvaluation(RunSetup setup, string runDir, TextWriter stdout, TextWriter log)
+    private static void FinalEvaluation(RunSetup setup, string runDir, TextWriter stdout, TextWriter stderr, TextWriter log, bool live)
     {
         string checkpoint = Path.Combine(runDir, File.Exists(Path.Combine(runDir, MetaTrainer.BestCheckpoint)) ? MetaTrainer.BestCheckpoint : MetaTrainer.LastCheckpoint);
-        RunSetup.LoadCheckpoint(setup.Learner, checkpoint);
-        EvaluationResult result = Evaluator.Evaluate(setup.Learner, setup.Test, new EvaluatorOptions
+        LearnerState state = RunSetup.LoadCheckpoint(setup.Learner, checkpoint);
+        int episodes = setup.Config.Int("test_episodes");
+        EvaluationResult result = Evaluator.Evaluate(setup.Learner, state, setup.Tasks.Test, new EvaluatorOptions
         {
-            Episodes = setup.Config.Int("test_episodes"), Seed = EvalCommand.TestSeed, BatchNorm = BatchNormAtTest.BatchStatistics,
+            Episodes = episodes,
+            Seed = EvalCommand.TestSeed,
+            BatchNorm = BatchNormAtTest.BatchStatistics,
+            Progress = new EpisodeProgressWriter(stderr, "final test", episodes, live),
         });
-        JsonObject json = EvalCommand.ToJson(result, setup.Config.Int("ways"), setup.Config.Int("shots"), setup.Config.IsClassification);
+        JsonObject json = EvalCommand.ToJson(result, setup.Config, null, null);
         json["checkpoint"] = Path.GetFileName(checkpoint);
-        File.WriteAllText(Path.Combine(runDir, FinalEvalFile), json.ToJsonString() + "\n");
+        AtomicFile.Write(Path.Combine(runDir, FinalEvalFile), s => s.Write(Encoding.UTF8.GetBytes(json.ToJsonString() + "\n")));
         string line = $"test ({Path.GetFileName(checkpoint)}): {result}";
         stdout.WriteLine(line);
         log.WriteLine(line);
+    }
+
+    /// <summary>Turns Ctrl-C and SIGTERM into a stop after the current step (the trainer then writes its checkpoint).</summary>
+    private sealed class StopSignal
+    {
+        public bool Terminated { get; private set; }
+
+        public IDisposable Listen(CancellationTokenSource stop)
+        {
+            ConsoleCancelEventHandler ctrlC = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += ctrlC;
+            PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true; // keep running until the step ends and the checkpoint is written
+                Terminated = true;
+                stop.Cancel();
+            });
+            return new Registration(() =>
+            {
+                Console.CancelKeyPress -= ctrlC;
+                term.Dispose();
+            });
+        }
+
+        private sealed class Registration(Action undo) : IDisposable
+        {
+            public void Dispose() => undo();
+        }
+    }
+
+    /// <summary>Forwards progress to a writer made once the run directory (and its log) exists.</summary>
+    private sealed class ProgressRelay : IProgress<TrainingProgress>
+    {
+        public IProgress<TrainingProgress>? Target { get; set; }
+
+        public void Report(TrainingProgress value) => Target?.Report(value);
+    }
+
+    private sealed class NoSignal : IDisposable
+    {
+        public void Dispose()
+        {
+        }
     }
 }

@@ -1,4 +1,5 @@
 using MetaLearn.Algorithms;
+using MetaLearn.Cli.Registry;
 using MetaLearn.Cli.Training;
 using MetaLearn.Data;
 using MetaLearn.Tensors;
@@ -14,11 +15,11 @@ internal static class RegressionFits
     private const int Tasks = 3, Grid = 100;
     private const double XMin = -5, XMax = 5; // the input range of the sinusoid tasks
 
-    public static IEnumerable<string> Render(TrainConfig config, string checkpoint)
+    public static IEnumerable<string> Render(RunConfig config, string checkpoint)
     {
-        (_, IMetaLearner learner) = RunSetup.BuildLearner(config);
-        RunSetup.LoadCheckpoint(learner, checkpoint);
-        var family = new SinusoidTasks(config.Int("shots"), config.Int("test_queries"));
+        IMetaLearner learner = RunSetup.BuildLearner(config);
+        LearnerState state = RunSetup.LoadCheckpoint(learner, checkpoint);
+        var family = new SinusoidTasks(config.Int("shots"), config.Int("queries"));
         var rng = new Rng(7);
         int k = config.Int("shots");
         double[] grid = [.. Enumerable.Range(0, Grid).Select(i => XMin + ((XMax - XMin) * i / (Grid - 1)))];
@@ -28,7 +29,7 @@ internal static class RegressionFits
             double[] xs = [.. Enumerable.Range(0, k).Select(_ => XMin + ((XMax - XMin) * rng.NextDouble()))];
             double[] ys = [.. xs.Select(x => Value(f, x))];
             var support = new SupportSet(ToTensor(xs), null, ToTensor(ys), 0);
-            Tensor predicted = learner.Adapt(support).Predict(ToTensor(grid));
+            Tensor predicted = ((IPredictor)learner.Adapt(state, support, new Rng(100 + (ulong)t))).Predict(ToTensor(grid));
             yield return SvgChart.Render($"task {t + 1}: {f}", "x",
                 new Series("true", [.. grid.Select(x => (x, Value(f, x)))], "#2ca02c"),
                 new Series($"adapted ({k} points)", [.. grid.Select((x, i) => (x, predicted[i]))], "#d62728"),

@@ -27,8 +27,10 @@ internal static class SvgChart
         else
         {
             double x0 = all.Min(p => p.X), x1 = all.Max(p => p.X), y0 = all.Min(p => p.Y), y1 = all.Max(p => p.Y);
-            x1 = x1 == x0 ? x0 + 1 : x1;
-            y1 = y1 == y0 ? y0 + 1 : y1;
+            // One distinct value: centre it in a small window around itself, so an accuracy of 0.98 is not drawn on an
+            // axis that runs to 1.98.
+            (x0, x1) = x1 == x0 ? Around(x0) : (x0, x1);
+            (y0, y1) = y1 == y0 ? Around(y0) : (y0, y1);
             double Sx(double x) => Left + ((x - x0) / (x1 - x0) * (Width - Left - Right));
             double Sy(double y) => Height - Bottom - ((y - y0) / (y1 - y0) * (Height - Top - Bottom));
             int legendY = Top + 12;
@@ -60,5 +62,11 @@ internal static class SvgChart
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 8}\" text-anchor=\"middle\">{WebUtility.HtmlEncode(xLabel)}</text></svg></figure>");
         return svg.ToString();
+    }
+
+    private static (double Low, double High) Around(double v)
+    {
+        double pad = Math.Max(Math.Abs(v) * 0.01, 1e-3);
+        return (v - pad, v + pad);
     }
 }

@@ -55,13 +55,27 @@ public static class OmniglotTasksets
     /// becomes four classes (0/90/180/270 degrees), as in the Vinyals protocol.
     /// </summary>
     public static TaskSets Create(OmniglotDataset data, OmniglotSplit split, int ways, int shots, int queries, bool rotate)
+        => Create(data, split, new EpisodeShape(ways, shots, queries), new EpisodeShape(ways, shots, queries), rotate);
+
+    /// <summary>
+    /// Task sets whose training episodes have another shape than the validation and test episodes (ProtoNet's 60-way
+    /// training for 5-way tests, Reptile's 10 training shots), and test episodes another shape again when
+    /// <paramref name="test"/> is given (default: <paramref name="evaluation"/>). The dataset is decoded once, into one
+    /// cache shared by all three parts.
+    /// </summary>
+    public static TaskSets Create(OmniglotDataset data, OmniglotSplit split, EpisodeShape train, EpisodeShape evaluation, bool rotate, EpisodeShape? test = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(evaluation);
         var cached = new CachedDataset(data);
-        var (train, validation, test) = split.Apply(cached);
-        TaskSampler Sampler(ILabeledDataset part) =>
-            new(rotate ? new RotatedClasses(part) : part, new NWays(ways), new KShots(shots, queries), new RemapLabels());
-        return new TaskSets(Sampler(train), validation.ClassCount > 0 ? Sampler(validation) : null, Sampler(test), split, data);
+        var (trainPart, validationPart, testPart) = split.Apply(cached);
+        TaskSampler Sampler(ILabeledDataset part, EpisodeShape shape) =>
+            new(rotate ? new RotatedClasses(part) : part, new NWays(shape.Ways), new KShots(shape.Shots, shape.Queries), new RemapLabels());
+        TaskSampler trainSampler = Sampler(trainPart, train);
+        TaskSampler testSampler = Sampler(testPart, test ?? evaluation);
+        TaskSampler? validationSampler = validationPart.ClassCount > 0 ? Sampler(validationPart, evaluation) : null;
+        return new TaskSets(trainSampler, validationSampler, testSampler, split, data);
     }
 }

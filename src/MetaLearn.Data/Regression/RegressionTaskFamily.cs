@@ -7,7 +7,7 @@ namespace MetaLearn.Data;
 /// <see cref="Queries"/> query inputs uniformly from [<see cref="InputMin"/>, <see cref="InputMax"/>) in every
 /// input dimension. Inputs are float32 [points, InputDim], targets float32 [points, OutputDim].
 /// </summary>
-public abstract class RegressionTaskFamily : ITaskSource
+public abstract class RegressionTaskFamily : ITaskSource<FewShotTask>
 {
     /// <summary>Sets the point counts and input range, validating them.</summary>
     protected RegressionTaskFamily(int shots, int queries, double inputMin, double inputMax)
@@ -37,6 +37,9 @@ public abstract class RegressionTaskFamily : ITaskSource
 
     /// <summary>Upper end of the input range (exclusive).</summary>
     public double InputMax { get; }
+
+    /// <inheritdoc/>
+    public TaskKind Kind => TaskKind.Regression;
 
     /// <summary>Draws one task's ground-truth function.</summary>
     public abstract RegressionFunction SampleFunction(Rng rng);

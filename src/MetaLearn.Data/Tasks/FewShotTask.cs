@@ -12,7 +12,7 @@ namespace MetaLearn.Data;
 /// label 1's, and so on; the query set is laid out the same way with <see cref="Queries"/> per label. Inputs are
 /// float32 leaves with no gradient.
 /// </remarks>
-public sealed class FewShotTask
+public sealed class FewShotTask : ITask
 {
     private FewShotTask(Tensor supportInputs, Tensor queryInputs, int ways, int shots, int queries)
     {
@@ -61,6 +61,15 @@ public sealed class FewShotTask
 
     /// <summary>True when the task has labels rather than regression targets.</summary>
     public bool IsClassification => SupportLabels is not null;
+
+    /// <inheritdoc/>
+    public TaskKind Kind => IsClassification ? TaskKind.Classification : TaskKind.Regression;
+
+    /// <inheritdoc/>
+    TaskSupport ITask.Support => Support;
+
+    /// <summary>The support set: inputs with labels (classification) or targets (regression).</summary>
+    public SupportSet Support => new(SupportInputs, SupportLabels, SupportTargets, Ways);
 
     /// <summary>Makes a classification task, checking that every count agrees with the tensors.</summary>
     public static FewShotTask Classification(

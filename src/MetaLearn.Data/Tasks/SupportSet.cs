@@ -1,25 +1,26 @@
-using MetaLearn.Data;
 using MetaLearn.Tensors;
 
-namespace MetaLearn.Algorithms;
+namespace MetaLearn.Data;
 
 /// <summary>
-/// The labelled part of a task that adaptation may see. Passing this instead of the whole <see cref="FewShotTask"/>
-/// makes it impossible for <see cref="IMetaLearner.Adapt"/> to peek at the query labels.
+/// The support set of a data task: inputs, with class labels (classification), regression targets, or neither
+/// (unlabeled). A user's own labelled folder becomes one of these too.
 /// </summary>
 /// <param name="Inputs">Support inputs, first dimension = support rows.</param>
 /// <param name="Labels">Class labels 0..Ways-1 (classification), else null.</param>
 /// <param name="Targets">Regression targets, else null.</param>
-/// <param name="Ways">Classes in the task; 0 for regression.</param>
-public sealed record SupportSet(Tensor Inputs, int[]? Labels, Tensor? Targets, int Ways)
+/// <param name="Ways">Classes in the task; 0 for regression and unlabeled sets.</param>
+public sealed record SupportSet(Tensor Inputs, int[]? Labels, Tensor? Targets, int Ways) : TaskSupport
 {
     /// <summary>True for a classification support set.</summary>
     public bool IsClassification => Labels is not null;
 
-    /// <summary>The support set of <paramref name="task"/>.</summary>
-    public static SupportSet Of(FewShotTask task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        return new SupportSet(task.SupportInputs, task.SupportLabels, task.SupportTargets, task.Ways);
-    }
+    /// <inheritdoc/>
+    public override TaskKind Kind => Labels is not null ? TaskKind.Classification : Targets is not null ? TaskKind.Regression : TaskKind.Unlabeled;
+
+    /// <summary>An unlabeled support set of <paramref name="inputs"/>.</summary>
+    public static SupportSet Unlabeled(Tensor inputs) => new(inputs, null, null, 0);
+
+    /// <summary>Support rows.</summary>
+    public int Rows => Inputs.Shape[0];
 }

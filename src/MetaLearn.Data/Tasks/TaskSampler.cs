@@ -12,7 +12,7 @@ namespace MetaLearn.Data;
 /// All randomness comes from the <see cref="Rng"/> passed to <see cref="Sample"/>, so a seed fixes the episodes.
 /// A sampler holds no mutable state and may be shared by threads, each with its own Rng.
 /// </remarks>
-public sealed class TaskSampler : ITaskSource
+public sealed class TaskSampler : ITaskSource<FewShotTask>
 {
     private readonly ITaskTransform[] _transforms;
 
@@ -62,6 +62,9 @@ public sealed class TaskSampler : ITaskSource
 
     /// <summary>Query samples per class.</summary>
     public int Queries { get; }
+
+    /// <inheritdoc/>
+    public TaskKind Kind => TaskKind.Classification;
 
     /// <summary>Runs the transforms only: which classes, samples, labels and rotations the next task would use.</summary>
     public TaskDraft SampleDraft(Rng rng)
