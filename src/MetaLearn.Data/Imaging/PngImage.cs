@@ -88,6 +88,9 @@ public sealed class PngImage
         return result;
     }
 
+    /// <summary>The samples array itself, for <see cref="DecodedImage"/> to share without a copy.</summary>
+    internal ushort[] SampleArray => _samples;
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"PngImage {Width}x{Height}, {Channels} channel(s) at {BitDepth} bit(s), from {ColorType}{(Interlaced ? ", Adam7" : "")}";

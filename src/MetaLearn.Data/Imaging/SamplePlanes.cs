@@ -1,8 +1,8 @@
 namespace MetaLearn.Data;
 
 /// <summary>
-/// Interleaved integer samples to float planes in [0, 1]. Every decoded image converts through here, so the same
-/// pixels give the same floats whichever decoder read them.
+/// Interleaved integer samples to float planes in [0, 1]. <see cref="PngImage"/> and <see cref="DecodedImage"/>
+/// both convert through here, so the same pixels give the same floats whichever decoder read them.
 /// </summary>
 /// <remarks>
 /// Arithmetic is in double with one rounding to float at the end. That makes the inverted value
@@ -58,7 +58,7 @@ internal static class SamplePlanes
                 for (int p = 0; p < destination.Length; p++)
                 {
                     int i = 3 * p;
-                    double v = ((Red * samples[i]) + (Green * samples[i + 1]) + (Blue * samples[i + 2])) * scale;
+                    double v = Luma(samples[i], samples[i + 1], samples[i + 2]) * scale;
                     destination[p] = (float)(inverted ? 1.0 - v : v);
                 }
                 break;
@@ -66,8 +66,7 @@ internal static class SamplePlanes
                 for (int p = 0; p < destination.Length; p++)
                 {
                     int i = 4 * p;
-                    double luma = ((Red * samples[i]) + (Green * samples[i + 1]) + (Blue * samples[i + 2])) * scale;
-                    double v = Composite(luma, samples[i + 3], maxValue, scale);
+                    double v = Composite(Luma(samples[i], samples[i + 1], samples[i + 2]) * scale, samples[i + 3], maxValue, scale);
                     destination[p] = (float)(inverted ? 1.0 - v : v);
                 }
                 break;
@@ -102,6 +101,14 @@ internal static class SamplePlanes
             }
         }
     }
+
+    /// <summary>
+    /// BT.601 luma of one pixel in sample units. A gray pixel (r = g = b) is returned as is: the three weights sum
+    /// to 1 only approximately in floating point, and a gray drawing saved as RGB (as BMP and GIF writers do) must
+    /// give exactly the floats it gives saved as gray.
+    /// </summary>
+    private static double Luma(int r, int g, int b) =>
+        r == g && g == b ? r : (Red * r) + (Green * g) + (Blue * b);
 
     /// <summary>Value <paramref name="v"/> in [0, 1] over white with integer alpha; exactly v when opaque.</summary>
     private static double Composite(double v, int alpha, int maxValue, double scale) =>

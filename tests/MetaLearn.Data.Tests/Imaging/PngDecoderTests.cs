@@ -152,6 +152,26 @@ public class PngDecoderTests
         Assert.Equal(inverse.ToGray(), ink);
     }
 
+    [Fact]
+    public void GrayStoredAsRgbConvertsExactlyAsGray()
+    {
+        // The BT.601 weights sum to 1 only approximately in double: without the gray shortcut one 16-bit value
+        // (inverted) comes out one float step off, so a drawing saved as RGB would not give the ink it gives as gray.
+        var gray = new ushort[65536];
+        var rgb = new ushort[3 * 65536];
+        for (int v = 0; v < gray.Length; v++)
+        {
+            gray[v] = rgb[3 * v] = rgb[(3 * v) + 1] = rgb[(3 * v) + 2] = (ushort)v;
+        }
+        PngImage g = PngDecoder.Decode(PngTestEncoder.Encode(256, 256, PngColorType.Gray, 16, gray, filter: 0));
+        PngImage c = PngDecoder.Decode(PngTestEncoder.Encode(256, 256, PngColorType.Rgb, 16, rgb, filter: 0));
+        Assert.Equal(g.ToGray(), c.ToGray());
+        float[] inkGray = new float[65536], inkRgb = new float[65536];
+        g.WriteGray(inkGray, inverted: true);
+        c.WriteGray(inkRgb, inverted: true);
+        Assert.Equal(inkGray, inkRgb);
+    }
+
     private static ushort[] ExpandPalette(ushort[] indices, byte[] palette)
     {
         var result = new ushort[indices.Length * 3];
