@@ -66,8 +66,8 @@ internal static class ImageFormatExtensions
     public static ImageFormat FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".png" => ImageFormat.Png,
-        ".jpg" or ".jpeg" or ".jpe" or ".jfif" => ImageFormat.Jpeg,
-        ".bmp" or ".dib" => ImageFormat.Bmp,
+        ".jpg" or ".jpeg" => ImageFormat.Jpeg,
+        ".bmp" => ImageFormat.Bmp,
         ".gif" => ImageFormat.Gif,
         ".tga" => ImageFormat.Tga,
         ".tif" or ".tiff" => ImageFormat.Tiff,
