@@ -85,6 +85,6 @@ public static class ImageDecoder
         string hex = Convert.ToHexString(head);
         string text = new([.. head.ToArray().Select(b => b is >= 0x20 and < 0x7F ? (char)b : '.')]);
         return $"{start} not a {DecodedList.Replace(" and ", " or ", StringComparison.Ordinal)} image ({bytes.Length} bytes starting {hex}, \"{text}\"). "
-            + "It is damaged or another kind of file (an HTML page saved under an image name, say); open it in an image viewer and export it as PNG.";
+            + "It is damaged or another kind of file (an HTML page saved under an image name, say): if an image viewer opens it, export it as PNG from there; otherwise replace it.";
     }
 }
