@@ -60,7 +60,8 @@ public sealed class PngImage
 
     /// <summary>
     /// The image as one gray plane in [0, 1] (0 black, 1 white), row-major. Colour uses ITU-R BT.601 luma
-    /// (0.299 R + 0.587 G + 0.114 B); alpha is ignored, so transparent pixels keep their stored colour.
+    /// (0.299 R + 0.587 G + 0.114 B); alpha is composited over white, so transparent pixels are white paper
+    /// whatever colour they store.
     /// </summary>
     public float[] ToGray()
     {
@@ -70,62 +71,25 @@ public sealed class PngImage
     }
 
     /// <summary>
-    /// <see cref="ToGray"/> into a caller's buffer of Width * Height floats; with <paramref name="inverted"/> each
-    /// value v is written as 1 - v (Omniglot's ink = 1), saving a second pass.
+    /// <see cref="ToGray"/> into a caller's buffer of at least Width * Height floats; with <paramref name="inverted"/>
+    /// each value v is written as 1 - v (Omniglot's ink = 1), rounded once, saving a second pass.
     /// </summary>
-    internal void WriteGray(Span<float> destination, bool inverted)
-    {
-        int pixels = Width * Height;
-        destination = destination[..pixels];
-        float scale = 1f / MaxValue;
-        // v' = offset + sign * v: one multiply-add per pixel whichever way round.
-        float offset = inverted ? 1f : 0f, sign = inverted ? -scale : scale;
-        ReadOnlySpan<ushort> s = _samples;
-        if (Channels >= 3)
-        {
-            for (int p = 0; p < pixels; p++)
-            {
-                int i = p * Channels;
-                destination[p] = offset + (sign * ((0.299f * s[i]) + (0.587f * s[i + 1]) + (0.114f * s[i + 2])));
-            }
-        }
-        else if (Channels == 1)
-        {
-            s = s[..pixels];
-            for (int p = 0; p < s.Length; p++)
-            {
-                destination[p] = offset + (sign * s[p]);
-            }
-        }
-        else
-        {
-            for (int p = 0; p < pixels; p++)
-            {
-                destination[p] = offset + (sign * s[p * Channels]);
-            }
-        }
-    }
+    internal void WriteGray(Span<float> destination, bool inverted) =>
+        SamplePlanes.WriteGray(_samples, Width * Height, Channels, MaxValue, destination, inverted);
 
     /// <summary>
     /// The image as three planes R, G, B in [0, 1] (channel-first, shape [3, Height, Width]). Gray is
-    /// replicated into all three; alpha is ignored.
+    /// replicated into all three; alpha is composited over white.
     /// </summary>
     public float[] ToRgbPlanes()
     {
-        int plane = Width * Height;
-        var result = new float[3 * plane];
-        float scale = 1f / MaxValue;
-        bool color = Channels >= 3;
-        for (int p = 0; p < plane; p++)
-        {
-            int i = p * Channels;
-            for (int c = 0; c < 3; c++)
-            {
-                result[(c * plane) + p] = _samples[color ? i + c : i] * scale;
-            }
-        }
+        var result = new float[3 * Width * Height];
+        SamplePlanes.WriteRgbPlanes(_samples, Width * Height, Channels, MaxValue, result);
         return result;
     }
+
+    /// <summary>The samples array itself, for <see cref="DecodedImage"/> to share without a copy.</summary>
+    internal ushort[] SampleArray => _samples;
 
     /// <inheritdoc/>
     public override string ToString() =>

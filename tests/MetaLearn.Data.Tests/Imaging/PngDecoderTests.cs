@@ -114,6 +114,64 @@ public class PngDecoderTests
         Assert.Equal(3, bits[2, 0]);
     }
 
+    [Fact]
+    public void ToGrayAndToRgbPlanesCompositeAlphaOverWhite()
+    {
+        // Drawing apps export strokes on a transparent background whose hidden colour is usually black: ignoring
+        // alpha would turn such a drawing into a black square.
+        ushort[] grayAlpha = [0, 0, 0, 255, 0, 51, 200, 0];
+        PngImage gray = PngDecoder.Decode(PngTestEncoder.Encode(4, 1, PngColorType.GrayAlpha, 8, grayAlpha));
+        Assert.Equal(new float[] { 1, 0, 0.8f, 1 }, gray.ToGray());
+
+        ushort[] rgba = [0, 0, 0, 0, 255, 0, 0, 65535, 0, 0, 65535, 13107];
+        PngImage color = PngDecoder.Decode(PngTestEncoder.Encode(3, 1, PngColorType.Rgba, 16, rgba));
+        float[] g = color.ToGray();
+        Assert.Equal(1f, g[0]);
+        Assert.Equal((float)(255 * 0.299 / 65535), g[1], 6);
+        Assert.Equal((float)(0.8 + (0.2 * 0.114)), g[2], 6);
+        float[] planes = color.ToRgbPlanes();
+        Assert.Equal(new[] { 1f, 1f, 1f }, new[] { planes[0], planes[3], planes[6] });
+        Assert.Equal(0.8f, planes[2], 6);
+        Assert.Equal(1f, planes[8]);
+    }
+
+    [Fact]
+    public void ToGrayInvertsExactly()
+    {
+        // 1 - v/255 rounded once, so a drawing and its negative give bit-identical ink (see InkPolarity).
+        var all = new ushort[256];
+        var negative = new ushort[256];
+        for (int v = 0; v < 256; v++)
+        {
+            (all[v], negative[v]) = ((ushort)v, (ushort)(255 - v));
+        }
+        PngImage image = PngDecoder.Decode(PngTestEncoder.Encode(16, 16, PngColorType.Gray, 8, all));
+        PngImage inverse = PngDecoder.Decode(PngTestEncoder.Encode(16, 16, PngColorType.Gray, 8, negative));
+        var ink = new float[256];
+        image.WriteGray(ink, inverted: true);
+        Assert.Equal(inverse.ToGray(), ink);
+    }
+
+    [Fact]
+    public void GrayStoredAsRgbConvertsExactlyAsGray()
+    {
+        // The BT.601 weights sum to 1 only approximately in double: without the gray shortcut one 16-bit value
+        // (inverted) comes out one float step off, so a drawing saved as RGB would not give the ink it gives as gray.
+        var gray = new ushort[65536];
+        var rgb = new ushort[3 * 65536];
+        for (int v = 0; v < gray.Length; v++)
+        {
+            gray[v] = rgb[3 * v] = rgb[(3 * v) + 1] = rgb[(3 * v) + 2] = (ushort)v;
+        }
+        PngImage g = PngDecoder.Decode(PngTestEncoder.Encode(256, 256, PngColorType.Gray, 16, gray, filter: 0));
+        PngImage c = PngDecoder.Decode(PngTestEncoder.Encode(256, 256, PngColorType.Rgb, 16, rgb, filter: 0));
+        Assert.Equal(g.ToGray(), c.ToGray());
+        float[] inkGray = new float[65536], inkRgb = new float[65536];
+        g.WriteGray(inkGray, inverted: true);
+        c.WriteGray(inkRgb, inverted: true);
+        Assert.Equal(inkGray, inkRgb);
+    }
+
     private static ushort[] ExpandPalette(ushort[] indices, byte[] palette)
     {
         var result = new ushort[indices.Length * 3];
