@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace MetaLearn.Cli.Bench;
@@ -34,6 +35,7 @@ internal sealed class SideBySide(string python, string script, TextWriter log)
 
     public IReadOnlyList<(BenchResult MetaLearn, BenchResult PyTorch)> Run(IReadOnlyList<string> workloads, int rounds, int reps, int threads)
     {
+        SelfLaunch self = SelfLaunch.Current;
         var ours = new Dictionary<(string, int), List<BenchResult>>();
         var theirs = new Dictionary<(string, int), List<BenchResult>>();
         for (int round = 1; round <= rounds; round++)
@@ -43,11 +45,12 @@ internal sealed class SideBySide(string python, string script, TextWriter log)
                 log.WriteLine($"round {round}/{rounds}: {w}");
                 foreach (int t in new[] { 1, 2 })
                 {
-                    Add(theirs, (w, t), Parse(RunProcess(python, $"\"{script}\" {w} {reps} {t}"), "pytorch"));
+                    Add(theirs, (w, t), Parse(RunProcess(python, [script, w, Text(reps), Text(t)]), "pytorch"));
                 }
                 foreach (int t in threads == 1 ? new[] { 1 } : new[] { 1, threads })
                 {
-                    Add(ours, (w, t), Parse(RunProcess(Environment.ProcessPath!, SelfArguments($"bench --workload {w} --reps {reps} --threads {t} --format json")), "metalearn"));
+                    var arguments = self.Arguments("bench", "--workload", w, "--reps", Text(reps), "--threads", Text(t), "--format", "json");
+                    Add(ours, (w, t), Parse(RunProcess(self.File, arguments), "metalearn"));
                 }
             }
         }
@@ -73,23 +76,19 @@ internal sealed class SideBySide(string python, string script, TextWriter log)
         list.Add(r);
     }
 
-    /// <summary>When running under `dotnet metalearn.dll`, the child must be started the same way.</summary>
-    private static string SelfArguments(string arguments)
-    {
-        string entry = Environment.GetCommandLineArgs()[0];
-        return entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? $"\"{entry}\" {arguments}" : arguments;
-    }
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string RunProcess(string file, string arguments)
+    private static string RunProcess(string file, IReadOnlyList<string> arguments)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process p = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        Task<string> stderrTask = p.StandardError.ReadToEndAsync(); // both pipes at once: a full stderr pipe would block the child
         string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
+        string stderr = stderrTask.Result;
         p.WaitForExit();
         if (p.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} {arguments} failed with exit code {p.ExitCode}: {stderr.Trim()}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed with exit code {p.ExitCode}: {stderr.Trim()}");
         }
         return stdout.Trim().Split('\n')[^1];
     }
