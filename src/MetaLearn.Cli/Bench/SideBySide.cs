@@ -64,8 +64,18 @@ internal sealed class SideBySide(string python, string script, TextWriter log)
         return rows;
     }
 
-    private static BenchResult Merge(List<BenchResult> runs)
-        => runs[0] with { Ms = runs.SelectMany(r => r.Ms).ToArray(), RssMb = runs.Max(r => r.RssMb) };
+    /// <summary>One result from several runs of a workload; differing BLAS kernels (which would make the comparison
+    /// unfair) all stay visible.</summary>
+    internal static BenchResult Merge(List<BenchResult> runs) => runs[0] with
+    {
+        Ms = runs.SelectMany(r => r.Ms).ToArray(),
+        RssMb = runs.Max(r => r.RssMb),
+        BlasCore = Distinct(runs.Select(r => r.BlasCore)),
+        BlasConfig = Distinct(runs.Select(r => r.BlasConfig)),
+    };
+
+    private static string? Distinct(IEnumerable<string?> values)
+        => values.OfType<string>().Distinct().ToArray() is { Length: > 0 } distinct ? string.Join(" / ", distinct) : null;
 
     private static void Add<TKey>(Dictionary<TKey, List<BenchResult>> map, TKey key, BenchResult r) where TKey : notnull
     {
@@ -93,7 +103,7 @@ internal sealed class SideBySide(string python, string script, TextWriter log)
         return stdout.Trim().Split('\n')[^1];
     }
 
-    private static BenchResult Parse(string json, string side)
+    internal static BenchResult Parse(string json, string side)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement e = doc.RootElement;
@@ -101,6 +111,8 @@ internal sealed class SideBySide(string python, string script, TextWriter log)
             e.GetProperty("workload").GetString()!, side, e.GetProperty("threads").GetInt32(),
             e.GetProperty("ms").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
             e.GetProperty("rss_mb").GetDouble(),
-            e.TryGetProperty("alloc_mb_per_step", out JsonElement a) ? a.GetDouble() : null);
+            e.TryGetProperty("alloc_mb_per_step", out JsonElement a) ? a.GetDouble() : null,
+            e.TryGetProperty("blas_core", out JsonElement core) ? core.GetString() : null,
+            e.TryGetProperty("blas_config", out JsonElement config) ? config.GetString() : null);
     }
 }

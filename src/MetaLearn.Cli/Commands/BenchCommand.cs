@@ -42,13 +42,19 @@ internal static class BenchCommand
                 return 2;
             }
             threadCount = threadCount == 0 ? Environment.ProcessorCount : threadCount;
+            OutputFormat outputFormat = parse.GetValue(format);
+            string cpu = CpuModel.Read();
 
             string? other = parse.GetValue(against);
             if (other is null)
             {
                 foreach (string name in names)
                 {
-                    Print(output, parse.GetValue(format), BenchRunner.Run(name, repetitions, threadCount), null);
+                    Print(output, outputFormat, cpu, BenchRunner.Run(name, repetitions, threadCount), null);
+                }
+                if (outputFormat == OutputFormat.Table)
+                {
+                    output.WriteLine($"CPU: {cpu}");
                 }
                 return 0;
             }
@@ -60,21 +66,35 @@ internal static class BenchCommand
             string interpreter = parse.GetValue(python)!;
             SideBySide.CheckAvailable(interpreter);
             var rows = new SideBySide(interpreter, SideBySide.ScriptPath, error).Run(names, parse.GetValue(rounds), repetitions, threadCount);
-            if (parse.GetValue(format) == OutputFormat.Table)
+            if (outputFormat == OutputFormat.Table)
             {
                 output.WriteLine("| workload | PyTorch ms (threads) | MetaLearn ms (threads) | ratio PyTorch/MetaLearn | PyTorch peak RSS MB | MetaLearn peak RSS MB |");
                 output.WriteLine("|---|---|---|---|---|---|");
             }
             foreach ((BenchResult mine, BenchResult theirs) in rows)
             {
-                Print(output, parse.GetValue(format), mine, theirs);
+                Print(output, outputFormat, cpu, mine, theirs);
+            }
+            if (outputFormat == OutputFormat.Table)
+            {
+                output.WriteLine();
+                output.WriteLine(Footer(cpu, rows.Select(r => r.PyTorch)));
             }
             return 0;
         });
         return command;
     }
 
-    private static void Print(TextWriter output, OutputFormat format, BenchResult mine, BenchResult? theirs)
+    /// <summary>The line under a side-by-side table: the machine, and the BLAS kernels PyTorch ran (the same in every
+    /// run, or all of them listed).</summary>
+    internal static string Footer(string cpu, IEnumerable<BenchResult> pytorch)
+    {
+        string Join(Func<BenchResult, string?> field)
+            => pytorch.Select(field).OfType<string>().Distinct().ToArray() is { Length: > 0 } all ? string.Join(" / ", all) : "unknown";
+        return $"CPU: {cpu}. PyTorch BLAS kernels: {Join(r => r.BlasCore)} ({Join(r => r.BlasConfig)}).";
+    }
+
+    private static void Print(TextWriter output, OutputFormat format, string cpu, BenchResult mine, BenchResult? theirs)
     {
         double? ratio = theirs is null ? null : theirs.MedianMs / mine.MedianMs;
         if (format == OutputFormat.Json)
@@ -91,6 +111,9 @@ internal static class BenchCommand
                 rss_mb = mine.RssMb,
                 pytorch_rss_mb = theirs?.RssMb,
                 alloc_mb_per_step = mine.AllocMbPerStep,
+                cpu_model = cpu,
+                pytorch_blas_core = theirs?.BlasCore,
+                pytorch_blas_config = theirs?.BlasConfig,
             }));
             return;
         }
