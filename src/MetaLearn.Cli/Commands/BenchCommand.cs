@@ -66,6 +66,7 @@ internal static class BenchCommand
             string interpreter = parse.GetValue(python)!;
             SideBySide.CheckAvailable(interpreter);
             var rows = new SideBySide(interpreter, SideBySide.ScriptPath, error).Run(names, parse.GetValue(rounds), repetitions, threadCount);
+            string[] removed = SideBySide.BlasOverridesIn(Environment.GetEnvironmentVariable);
             if (outputFormat == OutputFormat.Table)
             {
                 output.WriteLine("| workload | PyTorch ms (threads) | MetaLearn ms (threads) | ratio PyTorch/MetaLearn | PyTorch peak RSS MB | MetaLearn peak RSS MB |");
@@ -73,28 +74,29 @@ internal static class BenchCommand
             }
             foreach ((BenchResult mine, BenchResult theirs) in rows)
             {
-                Print(output, outputFormat, cpu, mine, theirs);
+                Print(output, outputFormat, cpu, mine, theirs, removed);
             }
             if (outputFormat == OutputFormat.Table)
             {
                 output.WriteLine();
-                output.WriteLine(Footer(cpu, rows.Select(r => r.PyTorch)));
+                output.WriteLine(Footer(cpu, rows.Select(r => r.PyTorch), removed));
             }
             return 0;
         });
         return command;
     }
 
-    /// <summary>The line under a side-by-side table: the machine, and the BLAS kernels PyTorch ran (the same in every
-    /// run, or all of them listed).</summary>
-    internal static string Footer(string cpu, IEnumerable<BenchResult> pytorch)
+    /// <summary>The line under a side-by-side table: the machine, the BLAS kernels PyTorch ran (the same in every
+    /// run, or all of them listed), and the OpenBLAS overrides of this environment that PyTorch did not get.</summary>
+    internal static string Footer(string cpu, IEnumerable<BenchResult> pytorch, IReadOnlyList<string> removed)
     {
         string Join(Func<BenchResult, string?> field)
             => pytorch.Select(field).OfType<string>().Distinct().ToArray() is { Length: > 0 } all ? string.Join(" / ", all) : "unknown";
-        return $"CPU: {cpu}. PyTorch BLAS kernels: {Join(r => r.BlasCore)} ({Join(r => r.BlasConfig)}).";
+        string unset = removed.Count == 0 ? "" : $" Not passed to PyTorch: {string.Join(", ", removed)}.";
+        return $"CPU: {cpu}. PyTorch BLAS kernels: {Join(r => r.BlasCore)} ({Join(r => r.BlasConfig)}).{unset}";
     }
 
-    private static void Print(TextWriter output, OutputFormat format, string cpu, BenchResult mine, BenchResult? theirs)
+    private static void Print(TextWriter output, OutputFormat format, string cpu, BenchResult mine, BenchResult? theirs, string[]? removed = null)
     {
         double? ratio = theirs is null ? null : theirs.MedianMs / mine.MedianMs;
         if (format == OutputFormat.Json)
@@ -114,6 +116,7 @@ internal static class BenchCommand
                 cpu_model = cpu,
                 pytorch_blas_core = theirs?.BlasCore,
                 pytorch_blas_config = theirs?.BlasConfig,
+                pytorch_env_removed = removed,
             }));
             return;
         }

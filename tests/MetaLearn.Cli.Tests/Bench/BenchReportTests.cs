@@ -31,10 +31,10 @@ public class BenchReportTests
         Assert.Equal([0.5, 0.7], same.Ms);
         Assert.Equal("Haswell / Cooperlake", SideBySide.Merge([haswell, cooperlake]).BlasCore);
 
-        Assert.Equal("CPU: AMD EPYC. PyTorch BLAS kernels: Haswell (OpenBLAS 0.3.21 Haswell).", BenchCommand.Footer("AMD EPYC", [haswell, haswell]));
+        Assert.Equal("CPU: AMD EPYC. PyTorch BLAS kernels: Haswell (OpenBLAS 0.3.21 Haswell).", BenchCommand.Footer("AMD EPYC", [haswell, haswell], []));
         BenchResult old = SideBySide.Parse("""{"workload": "sgemm-64", "threads": 1, "ms": [0.5], "rss_mb": 230.0}""", "pytorch");
         Assert.Null(old.BlasCore);
-        Assert.Equal("CPU: AMD EPYC. PyTorch BLAS kernels: unknown (unknown).", BenchCommand.Footer("AMD EPYC", [old]));
+        Assert.Equal("CPU: AMD EPYC. PyTorch BLAS kernels: unknown (unknown).", BenchCommand.Footer("AMD EPYC", [old], []));
     }
 
     [Fact]
