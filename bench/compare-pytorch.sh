@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The MetaLearn side runs as `metalearn bench`; this script only adds the install step and the defaults.
+# metalearn starts the PyTorch processes itself, without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (they would force
+# older OpenBLAS kernels), and prints the CPU model and the OpenBLAS kernels PyTorch ran under the table.
 rounds=${1:-3}; reps=${2:-5}; shift $(( $# > 2 ? 2 : $# )) || true
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(maml-sinusoid-2nd maml-sinusoid-1st reptile-sinusoid protonet-60w5s maml-omniglot-1st maml-omniglot-2nd sgemm-64 sgemm-256 sgemm-1024)

@@ -3,12 +3,17 @@
 
 Each workload is written the way learn2learn users write it: a Python loop over the tasks of a
 meta-batch, torch.autograd.grad(create_graph=True) for the inner step. Prints one JSON line:
-{"workload": ..., "threads": ..., "ms": [per-repetition times], "rss_mb": peak RSS}.
+{"workload": ..., "threads": ..., "ms": [per-repetition times], "rss_mb": peak RSS,
+ "blas_core": the OpenBLAS kernel set this process ran (or "unknown"), "blas_config": how it was found}.
 
 usage: pytorch_workloads.py WORKLOAD REPS THREADS
 """
+import ctypes
+import ctypes.util
 import json
 import math
+import os
+import re
 import resource
 import sys
 import time
@@ -154,6 +159,39 @@ WORKLOADS = {
 }
 
 
+def blas_kernel():
+    """(core, config) of the OpenBLAS that torch loaded, read from the library itself.
+
+    OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) pick the kernels when the library loads, so only the loaded
+    library can say which ones run. It is found among the files mapped into this process (Debian's torch
+    reaches OpenBLAS through libblas.so.3), else by name through ctypes.util; RTLD_NOLOAD makes sure it is the
+    copy already loaded, never a second one. Without OpenBLAS the core is "unknown" and the config is what
+    torch says about its BLAS.
+    """
+    candidates = []
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                if "blas" in os.path.basename(path).lower() and path not in candidates:
+                    candidates.append(path)
+    except OSError:
+        pass
+    found = ctypes.util.find_library("openblas")
+    if found:
+        candidates.append(found)
+    for path in candidates:
+        try:
+            lib = ctypes.CDLL(path, mode=os.RTLD_NOLOAD)
+            corename, config = lib.openblas_get_corename, lib.openblas_get_config
+        except (OSError, AttributeError):
+            continue
+        corename.restype = config.restype = ctypes.c_char_p
+        return corename().decode(), f"{config().decode()} in {path}"
+    blas = re.search(r"BLAS_INFO=[^,\s]*", torch.__config__.show())
+    return "unknown", f"no OpenBLAS loaded; torch.__config__.show(): {blas.group(0) if blas else 'no BLAS_INFO'}"
+
+
 def main():
     name, reps, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     torch.set_num_threads(threads)
@@ -170,7 +208,8 @@ def main():
             step()
         times.append((time.perf_counter() - t0) * 1000 / inner)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"workload": name, "threads": threads, "ms": times, "rss_mb": rss}))
+    core, config = blas_kernel()
+    print(json.dumps({"workload": name, "threads": threads, "ms": times, "rss_mb": rss, "blas_core": core, "blas_config": config}))
 
 
 if __name__ == "__main__":

@@ -14,13 +14,20 @@ internal static class BenchCommand
         {
             Description = $"Workload to run (repeatable; default: all). One of: {string.Join(", ", Workloads.Names)}.",
             AllowMultipleArgumentsPerToken = true,
+            HelpName = "name",
         };
-        var reps = new Option<int>("--reps") { Description = "Timed repetitions per run, after warm-up.", DefaultValueFactory = _ => 5 };
-        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch; 0 means one per core.", DefaultValueFactory = _ => 0 };
-        var against = new Option<string?>("--against") { Description = "Also run the same workloads in another library, interleaved: pytorch." };
-        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds with --against.", DefaultValueFactory = _ => 3 };
-        var python = new Option<string>("--python") { Description = "Python interpreter with torch, for --against pytorch.", DefaultValueFactory = _ => SideBySide.DefaultPython };
-        var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions per run, after warm-up.", DefaultValueFactory = _ => 5, HelpName = "count" };
+        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch; 0 means one per core.", DefaultValueFactory = _ => 0, HelpName = "count" };
+        var against = new Option<string?>("--against") { Description = "Also run the same workloads in another library, interleaved: pytorch.", HelpName = "library" };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds with --against.", DefaultValueFactory = _ => 3, HelpName = "count" };
+        var python = new Option<string>("--python") { Description = "Python interpreter with torch, for --against pytorch.", DefaultValueFactory = _ => SideBySide.DefaultPython, HelpName = "path" };
+        // Enum values in lower case, in help, completions and errors. AcceptOnlyFromAmong replaces the enum's PascalCase
+        // completions (which help joins into the placeholder) and rejects numbers, which the enum converter would take;
+        // the converter still parses the value case-insensitively. Help prints a default value with ToString(), and the
+        // HelpBuilder that could override that text is internal in System.CommandLine 3, so the option has no default
+        // value of its own: the description states it and GetValue(...) ?? DefaultFormat applies it.
+        var format = new Option<OutputFormat?>("--format") { Description = $"Output format. [default: {Lower(DefaultFormat)}]" };
+        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, Enum.GetValues<OutputFormat>().Select(Lower).ToArray());
 
         var command = new Command("bench", "Time the benchmark workloads (ms per step), optionally side by side with PyTorch on this machine.")
         {
@@ -42,13 +49,19 @@ internal static class BenchCommand
                 return 2;
             }
             threadCount = threadCount == 0 ? Environment.ProcessorCount : threadCount;
+            OutputFormat outputFormat = parse.GetValue(format) ?? DefaultFormat;
+            string cpu = CpuModel.Read();
 
             string? other = parse.GetValue(against);
             if (other is null)
             {
                 foreach (string name in names)
                 {
-                    Print(output, parse.GetValue(format), BenchRunner.Run(name, repetitions, threadCount), null);
+                    Print(output, outputFormat, cpu, BenchRunner.Run(name, repetitions, threadCount), null);
+                }
+                if (outputFormat == OutputFormat.Table)
+                {
+                    output.WriteLine($"CPU: {cpu}");
                 }
                 return 0;
             }
@@ -60,21 +73,41 @@ internal static class BenchCommand
             string interpreter = parse.GetValue(python)!;
             SideBySide.CheckAvailable(interpreter);
             var rows = new SideBySide(interpreter, SideBySide.ScriptPath, error).Run(names, parse.GetValue(rounds), repetitions, threadCount);
-            if (parse.GetValue(format) == OutputFormat.Table)
+            string[] removed = SideBySide.BlasOverridesIn(Environment.GetEnvironmentVariable);
+            if (outputFormat == OutputFormat.Table)
             {
                 output.WriteLine("| workload | PyTorch ms (threads) | MetaLearn ms (threads) | ratio PyTorch/MetaLearn | PyTorch peak RSS MB | MetaLearn peak RSS MB |");
                 output.WriteLine("|---|---|---|---|---|---|");
             }
             foreach ((BenchResult mine, BenchResult theirs) in rows)
             {
-                Print(output, parse.GetValue(format), mine, theirs);
+                Print(output, outputFormat, cpu, mine, theirs, removed);
+            }
+            if (outputFormat == OutputFormat.Table)
+            {
+                output.WriteLine();
+                output.WriteLine(Footer(cpu, rows.Select(r => r.PyTorch), removed));
             }
             return 0;
         });
         return command;
     }
 
-    private static void Print(TextWriter output, OutputFormat format, BenchResult mine, BenchResult? theirs)
+    private const OutputFormat DefaultFormat = OutputFormat.Table;
+
+    private static string Lower(OutputFormat value) => value.ToString().ToLowerInvariant();
+
+    /// <summary>The line under a side-by-side table: the machine, the BLAS kernels PyTorch ran (the same in every
+    /// run, or all of them listed), and the OpenBLAS overrides of this environment that PyTorch did not get.</summary>
+    internal static string Footer(string cpu, IEnumerable<BenchResult> pytorch, IReadOnlyList<string> removed)
+    {
+        string Join(Func<BenchResult, string?> field)
+            => pytorch.Select(field).OfType<string>().Distinct().ToArray() is { Length: > 0 } all ? string.Join(" / ", all) : "unknown";
+        string unset = removed.Count == 0 ? "" : $" Not passed to PyTorch: {string.Join(", ", removed)}.";
+        return $"CPU: {cpu}. PyTorch BLAS kernels: {Join(r => r.BlasCore)} ({Join(r => r.BlasConfig)}).{unset}";
+    }
+
+    private static void Print(TextWriter output, OutputFormat format, string cpu, BenchResult mine, BenchResult? theirs, string[]? removed = null)
     {
         double? ratio = theirs is null ? null : theirs.MedianMs / mine.MedianMs;
         if (format == OutputFormat.Json)
@@ -91,6 +124,10 @@ internal static class BenchCommand
                 rss_mb = mine.RssMb,
                 pytorch_rss_mb = theirs?.RssMb,
                 alloc_mb_per_step = mine.AllocMbPerStep,
+                cpu_model = cpu,
+                pytorch_blas_core = theirs?.BlasCore,
+                pytorch_blas_config = theirs?.BlasConfig,
+                pytorch_env_removed = removed,
             }));
             return;
         }
