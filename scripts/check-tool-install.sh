@@ -10,4 +10,11 @@ dotnet tool install metalearn --tool-path "$work/tools" --add-source "$work/pkg"
 info=$("$work/tools/metalearn" info)
 help=$("$work/tools/metalearn" --help)
 [[ "$info" == *"simd"* && "$help" == *"Usage:"* ]] || { echo "tool install check FAILED: the installed metalearn did not run" >&2; exit 1; }
+# bench --against pytorch relaunches the tool for its own side: check that works from an installed tool (needs torch).
+if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  "$work/tools/metalearn" bench --against pytorch -w sgemm-64 --rounds 1 --reps 1 --format json >/dev/null \
+    || { echo "tool install check FAILED: the installed metalearn could not run bench --against pytorch (relaunch)" >&2; exit 1; }
+else
+  echo "bench --against pytorch check skipped: /usr/bin/python3 has no torch" >&2
+fi
 echo "tool install check passed: packed, installed with dotnet tool install, and ran metalearn info and --help"

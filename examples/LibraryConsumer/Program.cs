@@ -13,23 +13,24 @@ using MetaLearn.Tensors;
 int steps = args.Length > 0 ? int.Parse(args[0]) : 1000;
 
 Backbone model = Backbones.RegressionMlp(new Rng(seed: 1));
-var maml = new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1, TestInnerSteps = 10 });
+var maml = new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1, TestInnerSteps = 10, Outer = new() { LearningRate = 0.001 } });
 var testTasks = new SinusoidTasks(shots: 10, queries: 100);
 var test = new EvaluatorOptions { Episodes = 1000, Seed = 7, BatchNorm = BatchNormAtTest.BatchStatistics };
 
-EvaluationResult before = Evaluator.Evaluate(maml, testTasks, test);
+EvaluationResult before = Evaluator.Evaluate(maml, maml.Init(), testTasks, test);
 Console.WriteLine($"before meta-training: test {before}");
 
-var trainer = new MetaTrainer(maml, new SinusoidTasks(shots: 10, queries: 10), validation: null, Optimizers.Adam(0.001),
+var trainer = new MetaTrainer(maml, new SinusoidTasks(shots: 10, queries: 10), validation: null,
     new MetaTrainerOptions { Steps = steps, MetaBatchSize = 25, Seed = 1 });
-TrainingSummary summary = trainer.Run();   // updates maml.Parameters; writes nothing (no OutputDirectory)
+TrainingSummary summary = trainer.Run();   // the learner's state after training; writes nothing (no OutputDirectory)
 
-EvaluationResult after = Evaluator.Evaluate(maml, testTasks, test);
+EvaluationResult after = Evaluator.Evaluate(maml, summary.State, testTasks, test);
 Console.WriteLine($"after {summary.Step} MAML steps ({summary.Elapsed.TotalSeconds:F1} s): test {after}");
 
 // One new task, the way an application would use the trained initialisation: adapt on its support set, predict.
 FewShotTask task = testTasks.Sample(new Rng(42));
-Tensor prediction = maml.Adapt(SupportSet.Of(task)).Predict(task.QueryInputs);
+var fitted = (IPredictor)maml.Adapt(summary.State, task.Support, new Rng(0));
+Tensor prediction = fitted.Predict(task.QueryInputs);
 double[] x = task.QueryInputs.ToDoubleArray(), y = task.QueryTargets!.ToDoubleArray(), p = prediction.ToDoubleArray();
 Console.WriteLine($"one new sinusoid ({task.Description}), fitted from {task.Shots} points:");
 for (int i = 0; i < 3; i++)
