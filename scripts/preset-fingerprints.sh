@@ -20,7 +20,7 @@ for p in "${presets[@]}"; do
   extra=()
   [[ $p == *omniglot* ]] && extra=(--set "data=$data" --set meta_batch=4)
   "$bin" train --preset "$p" --out "$out/$p" --steps 6 --seed 3 "${extra[@]}" \
-    --set validation_interval=3 --set validation_episodes=8 --set checkpoint_interval=3 --set test_episodes=16 \
+    --set validation_interval=3 --set validation_episodes=8 --set checkpoint_interval=3 --set test_episodes=16 ${FINGERPRINT_SET:-} \
     >"$out/$p.stdout" 2>"$out/$p.stderr"
   python3 - "$out/$p" <<'PY'
 import hashlib, json, struct, sys, os

@@ -15,7 +15,7 @@ int steps = args.Length > 0 ? int.Parse(args[0]) : 1000;
 Backbone model = Backbones.RegressionMlp(new Rng(seed: 1));
 var maml = new Maml(model, new MamlOptions { InnerLearningRate = 0.01, TrainInnerSteps = 1, TestInnerSteps = 10, Outer = new() { LearningRate = 0.001 } });
 var testTasks = new SinusoidTasks(shots: 10, queries: 100);
-var test = new EvaluatorOptions { Episodes = 1000, Seed = 7, BatchNorm = BatchNormAtTest.BatchStatistics };
+var test = new EvaluatorOptions { Episodes = 1000, Seed = 7, BatchNorm = BatchNormAtTest.SupportStatistics };
 
 EvaluationResult before = Evaluator.Evaluate(maml, maml.Init(), testTasks, test);
 Console.WriteLine($"before meta-training: test {before}");

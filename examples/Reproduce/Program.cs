@@ -84,7 +84,7 @@ static int Sinusoid(string algorithm, int iterations, ulong seed)
                 _ => new Reptile(model, ((Reptile)learner).Options with { TestInnerSteps = steps }),
             };
             EvaluationResult r = Evaluator.Evaluate(tester, state, new SinusoidTasks(k, 100),
-                new EvaluatorOptions { Episodes = 1000, Seed = 12345, BatchNorm = BatchNormAtTest.BatchStatistics });
+                new EvaluatorOptions { Episodes = 1000, Seed = 12345, BatchNorm = BatchNormAtTest.Transductive });
             curve.Add(FormattableString.Invariant($"{k},{steps},{r.Mean:G6},{r.Ci95:G6}"));
             if (steps is 1 or 5 or 10)
             {
@@ -180,7 +180,7 @@ static int OmniglotProtoNet(double minutes, string root, int trainWays, int meta
         which = $"best checkpoint, step {best.Metadata.Step}";
     }
     var testClock = Stopwatch.StartNew();
-    EvaluationResult r = Evaluator.Evaluate(learner, state, test, new EvaluatorOptions { Episodes = 1000, Seed = 2024, BatchNorm = BatchNormAtTest.BatchStatistics });
+    EvaluationResult r = Evaluator.Evaluate(learner, state, test, new EvaluatorOptions { Episodes = 1000, Seed = 2024, BatchNorm = BatchNormAtTest.Transductive });
     Console.WriteLine($"test 5-way 1-shot ({which}): {r} in {testClock.Elapsed.TotalSeconds:F0}s; total wall-clock {clock.Elapsed.TotalMinutes:F1} min");
     return 0;
 }

@@ -19,6 +19,12 @@ public sealed record ForwardContext
     /// <summary>Random stream for stochastic layers; when null a <see cref="Dropout"/> layer uses the one it was built with.</summary>
     public Rng? Rng { get; init; }
 
+    /// <summary>
+    /// When set, batch-statistics layers record their batch statistics into it (while it is not frozen) or normalise with
+    /// the recorded ones (once frozen): see <see cref="SupportStatistics"/>. Null: every batch is normalised by its own statistics.
+    /// </summary>
+    public SupportStatistics? Statistics { get; init; }
+
     /// <summary>Training mode, step 0.</summary>
     public static ForwardContext Train { get; } = new();
 

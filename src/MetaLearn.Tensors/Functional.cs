@@ -179,6 +179,22 @@ public static class Functional
         return x * scale.Reshape(channelShape) + shift.Reshape(channelShape);
     }
 
+    /// <summary>
+    /// Training-mode <see cref="BatchNorm"/> that also returns the batch's per-channel mean and biased variance (constants,
+    /// outside the graph): what a layer records from a task's support set so its queries can later be normalised with
+    /// exactly the support set's statistics (<c>BatchNorm(x, weight, bias, recorded, training: false)</c>).
+    /// </summary>
+    public static (Tensor Output, Tensor Mean, Tensor Variance) BatchNormWithStatistics(Tensor x, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank is not (2 or 4) || x.Count / x.Shape[1] < 2)
+        {
+            throw new ArgumentException($"batch_norm: input must be [N, C] or [N, C, H, W] with more than one value per channel; got {Shapes.Format(x.Shape)}.");
+        }
+        int channels = x.Shape[1];
+        return BatchNormOp.Apply(x, weight ?? Tensor.Ones([channels], x.DType), bias ?? Tensor.Zeros([channels], x.DType), eps);
+    }
+
     /// <summary>Zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1-p); the identity when not training.</summary>
     public static Tensor Dropout(Tensor x, double p, Rng rng, bool training = true)
     {

@@ -16,7 +16,7 @@ public class ContractTests
         InMemoryDataset data = TestData.Clusters("c", 8, 20, 4, 4, 0.2, rng);
         var tasks = new UnlabeledTaskSampler(data, 5, 5);
         var learner = new CentreLearner(4);
-        double before = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 40, BatchNorm = BatchNormAtTest.BatchStatistics }).Mean;
+        double before = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 40, BatchNorm = BatchNormAtTest.SupportStatistics }).Mean;
         TrainingSummary run = new MetaTrainer(learner, tasks, tasks, new MetaTrainerOptions
         {
             Steps = 40, MetaBatchSize = 4, ValidationInterval = 40, ValidationEpisodes = 40,
@@ -63,7 +63,7 @@ public class ContractTests
         Assert.True(one[1] > one[0], $"logits [{string.Join(", ", one)}]");
 
         var learner = new BanditLearner();
-        EvaluationResult r = Evaluator.Evaluate(learner, learner.Init(), family, new EvaluatorOptions { Episodes = 8, BatchNorm = BatchNormAtTest.BatchStatistics });
+        EvaluationResult r = Evaluator.Evaluate(learner, learner.Init(), family, new EvaluatorOptions { Episodes = 8, BatchNorm = BatchNormAtTest.SupportStatistics });
         Assert.Equal("return", r.Metric);
         Assert.True(r.HigherIsBetter);
     }
@@ -146,10 +146,10 @@ public class ContractTests
         public IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng)
             => new Point(Adapted(state.Parameters["centre"], ((SupportSet)support).Inputs, createGraph: false).Detach());
 
-        public MetricValues Evaluate(LearnerState state, ITask task, Rng rng)
+        public MetricValues Evaluate(LearnerState state, ITask task, EpisodeContext context)
         {
             var t = (UnlabeledTask)task;
-            Tensor r = ((IReconstructor)Adapt(state, t.Support, rng)).Reconstruct(t.QueryInputs);
+            Tensor r = ((IReconstructor)Adapt(state, t.Support, context.Rng)).Reconstruct(t.QueryInputs);
             using (Autograd.NoGrad())
             {
                 double mse = (t.QueryInputs - r).Square().Mean().Item();
@@ -260,8 +260,9 @@ public class ContractTests
 
         public IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng) => new Greedy(state.Parameters["logits"].Detach());
 
-        public MetricValues Evaluate(LearnerState state, ITask task, Rng rng)
+        public MetricValues Evaluate(LearnerState state, ITask task, EpisodeContext context)
         {
+            Rng rng = context.Rng;
             var t = (EnvironmentTask)task;
             var policy = (IPolicy)Adapt(state, t.Support, rng);
             double total = 0;

@@ -32,7 +32,7 @@ public class EvaluatorTests
                 .Select(i => Enumerable.Range(0, 64).Select(k => (float)((k * (c + 1) + i) % 7) / 7).ToArray()).ToList()).ToList());
         TaskSampler tasks = TestData.Sampler(data, 2, 1, 2);
         double[] before = TestData.Values(net.Buffers);
-        EvaluationResult transductive = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.BatchStatistics });
+        EvaluationResult transductive = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.SupportStatistics });
         EvaluationResult running = Evaluator.Evaluate(learner, learner.Init(), tasks, new EvaluatorOptions { Episodes = 4, BatchNorm = BatchNormAtTest.RunningStatistics });
         Assert.Equal(before, TestData.Values(net.Buffers));
         Assert.Equal("accuracy", transductive.Metric);

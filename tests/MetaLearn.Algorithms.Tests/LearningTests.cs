@@ -10,7 +10,7 @@ public class LearningTests(ITestOutputHelper output)
 {
     private static readonly SinusoidTasks Sinusoids = new(shots: 10, queries: 10);
 
-    private static EvaluatorOptions Validation(int episodes) => new() { Episodes = episodes, Seed = 99, BatchNorm = BatchNormAtTest.BatchStatistics };
+    private static EvaluatorOptions Validation(int episodes) => new() { Episodes = episodes, Seed = 99, BatchNorm = BatchNormAtTest.SupportStatistics };
 
     private (double Before, double After, LearnerState State) Run(IMetaLearner learner, ITaskSource<ITask> train, ITaskSource<ITask> validation,
         int steps, int metaBatch, int episodes = 50)

@@ -43,7 +43,7 @@ public class TensorScopeTests
     public void EvaluationEpisodesAreTheSameOnReusedMemory()
     {
         TaskSampler tasks = Images(new Rng(7));
-        var options = new EvaluatorOptions { Episodes = 6, BatchNorm = BatchNormAtTest.BatchStatistics, MaxDegreeOfParallelism = 2 };
+        var options = new EvaluatorOptions { Episodes = 6, BatchNorm = BatchNormAtTest.SupportStatistics, MaxDegreeOfParallelism = 2 };
         Maml learner = Learner();
         IReadOnlyList<double> a = Evaluator.Evaluate(learner, learner.Init(), tasks, options).PerEpisode, b = Evaluator.Evaluate(learner, learner.Init(), tasks, options).PerEpisode;
         Assert.Equal(a, b);

@@ -14,8 +14,21 @@ public interface IAdaptedModel
 /// <summary>Outputs for new inputs: logits for classification, values for regression.</summary>
 public interface IPredictor : IAdaptedModel
 {
-    /// <summary>Outputs <c>[N, ...]</c> for <paramref name="inputs"/> <c>[N, ...]</c>; one input's output does not depend on the other inputs.</summary>
+    /// <summary>
+    /// Outputs <c>[N, ...]</c> for <paramref name="inputs"/> <c>[N, ...]</c>. One input's output does not depend on the
+    /// other inputs: batch-normalised models normalise with the support set's statistics.
+    /// </summary>
     Tensor Predict(Tensor inputs);
+}
+
+/// <summary>
+/// A predictor with batch normalisation that can also predict transductively: the inputs normalised as one batch by their
+/// own statistics, as MAML's published evaluation does. Only <see cref="BatchNormAtTest.Transductive"/> evaluation calls it.
+/// </summary>
+public interface ITransductivePredictor : IPredictor
+{
+    /// <summary>Outputs for <paramref name="inputs"/> normalised together; each output depends on all the inputs.</summary>
+    Tensor PredictTransductive(Tensor inputs);
 }
 
 /// <summary>A classifier over the support set's classes; <see cref="IPredictor.Predict"/> returns logits <c>[N, Ways]</c>.</summary>

@@ -47,5 +47,5 @@ public interface IMetaLearner
     IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng);
 
     /// <summary>Adapts to <paramref name="task"/>'s support and scores its query part: one evaluation episode.</summary>
-    MetricValues Evaluate(LearnerState state, ITask task, Rng rng);
+    MetricValues Evaluate(LearnerState state, ITask task, EpisodeContext context);
 }

@@ -22,3 +22,8 @@ public sealed record StepResult(LearnerState State, MetricValues Metrics, IReadO
 /// <param name="Metrics">The mean of the tasks' metrics.</param>
 /// <param name="TaskMetrics">Each task's metrics in batch order.</param>
 public sealed record MetaGradient(ParameterSet Gradient, MetricValues Metrics, IReadOnlyList<MetricValues> TaskMetrics);
+
+/// <summary>What one evaluation episode runs with: its random stream and the batch-norm protocol.</summary>
+/// <param name="Rng">The episode's stream (a function of the evaluation seed and the episode index).</param>
+/// <param name="BatchNorm">How queries are normalised; with <see cref="BatchNormAtTest.Transductive"/> an adapted model that is an <see cref="ITransductivePredictor"/> predicts the query set as one batch.</param>
+public sealed record EpisodeContext(Rng Rng, BatchNormAtTest BatchNorm = BatchNormAtTest.SupportStatistics);

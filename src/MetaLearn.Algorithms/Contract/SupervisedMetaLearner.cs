@@ -110,11 +110,15 @@ public abstract class SupervisedMetaLearner : IMetaLearner
     public abstract IAdaptedModel Adapt(LearnerState state, TaskSupport support, Rng rng);
 
     /// <inheritdoc/>
-    public virtual MetricValues Evaluate(LearnerState state, ITask task, Rng rng)
+    public virtual MetricValues Evaluate(LearnerState state, ITask task, EpisodeContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         FewShotTask t = RequireFewShot(task);
-        var predictor = (IPredictor)Adapt(state, t.Support, rng);
-        return SupervisedObjective.Score(predictor.Predict(t.QueryInputs), t);
+        var predictor = (IPredictor)Adapt(state, t.Support, context.Rng);
+        Tensor output = context.BatchNorm == BatchNormAtTest.Transductive && predictor is ITransductivePredictor transductive
+            ? transductive.PredictTransductive(t.QueryInputs)
+            : predictor.Predict(t.QueryInputs);
+        return SupervisedObjective.Score(output, t);
     }
 
     /// <summary>The meta-parameters a run starts from: the model's trainable tensors, plus any learned extras (Meta-SGD's rates).</summary>

@@ -47,7 +47,7 @@ public sealed class Anil : SupervisedMetaLearner
         }
         ParameterSet head = AdaptHead(all.Scope("head"), features, s, Options.TestInnerSteps, createGraph: false, rng).Detach();
         // Step 0 throughout: the features are never adapted, and the head has no per-step state.
-        return AdaptedNetwork.Create(_backbone, Sets.Merge(all.Detach(), head.Prefix("head")), Context(0, rng), s.Ways);
+        return AdaptedNetwork.Create(_backbone, Sets.Merge(all.Detach(), head.Prefix("head")), Context(0, rng), s.Inputs, s.Ways);
     }
 
     /// <inheritdoc/>

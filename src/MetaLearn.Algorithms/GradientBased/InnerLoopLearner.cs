@@ -34,7 +34,7 @@ public abstract class InnerLoopLearner : SupervisedMetaLearner
         SupportSet s = RequireSupervised(support);
         RequireGradEnabled();
         ParameterSet fast = AdaptParameters(state.Parameters, s, TestInnerSteps, createGraph: false, rng).Detach();
-        return AdaptedNetwork.Create(Model, fast, Context(TestInnerSteps, rng), s.Ways);
+        return AdaptedNetwork.Create(Model, fast, Context(TestInnerSteps, rng), s.Inputs, s.Ways);
     }
 
     /// <inheritdoc/>

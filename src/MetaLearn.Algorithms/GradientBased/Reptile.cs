@@ -48,7 +48,7 @@ public sealed class Reptile : SupervisedMetaLearner
         ArgumentNullException.ThrowIfNull(state);
         SupportSet s = RequireSupervised(support);
         RequireGradEnabled();
-        return AdaptedNetwork.Create(Model, Train(state.Parameters, s, Options.TestInnerSteps, rng), Context(0, rng), s.Ways);
+        return AdaptedNetwork.Create(Model, Train(state.Parameters, s, Options.TestInnerSteps, rng), Context(0, rng), s.Inputs, s.Ways);
     }
 
     /// <inheritdoc/>

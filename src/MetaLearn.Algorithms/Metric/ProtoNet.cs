@@ -110,8 +110,11 @@ public sealed class ProtoNet : SupervisedMetaLearner
         ParameterSet parameters = state.Parameters.Detach();
         using (Autograd.NoGrad())
         {
-            Tensor prototypes = Prototypes(Embed(s.Inputs, parameters, rng), s.Labels, s.Ways);
-            return new PrototypeClassifier(this, parameters, prototypes, rng);
+            // In training mode the support embedding records each batch-norm layer's statistics, and queries are
+            // normalised with them: a query's class does not depend on the other queries.
+            SupportStatistics? statistics = Model.Training ? new SupportStatistics() : null;
+            Tensor prototypes = Prototypes(Embed(s.Inputs, parameters, Context(0, rng) with { Statistics = statistics }), s.Labels, s.Ways);
+            return new PrototypeClassifier(this, parameters, prototypes, rng, statistics?.Freeze());
         }
     }
 
@@ -121,16 +124,16 @@ public sealed class ProtoNet : SupervisedMetaLearner
         // Support and query go through the encoder as one batch, as in the paper's code, so batch-norm statistics
         // are those of the whole episode.
         int n = task.SupportInputs.Shape[0];
-        Tensor all = Embed(Tensor.Concat([task.SupportInputs, task.QueryInputs]), parameters, rng);
+        Tensor all = Embed(Tensor.Concat([task.SupportInputs, task.QueryInputs]), parameters, Context(0, rng));
         Tensor prototypes = Prototypes(all.Slice(0, 0, n), task.SupportLabels!, task.Ways);
         Tensor logits = Logits(all.Slice(0, n, all.Shape[0] - n), prototypes);
         Tensor loss = Functional.CrossEntropy(logits, task.QueryLabels!);
         return Result(task, logits, loss, Autograd.Grad(loss, parameters.Tensors));
     }
 
-    private Tensor Embed(Tensor x, ParameterSet parameters, Rng rng)
+    private Tensor Embed(Tensor x, ParameterSet parameters, ForwardContext context)
     {
-        Tensor e = _backbone is null ? Model.Forward(x, parameters, Context(0, rng)) : _backbone.Embed(x, parameters, Context(0, rng));
+        Tensor e = _backbone is null ? Model.Forward(x, parameters, context) : _backbone.Embed(x, parameters, context);
         return e.Rank == 2 ? e : e.Flatten(1);
     }
 
@@ -143,19 +146,24 @@ public sealed class ProtoNet : SupervisedMetaLearner
         return options;
     }
 
-    private sealed class PrototypeClassifier(ProtoNet owner, ParameterSet parameters, Tensor prototypes, Rng rng) : IClassifier
+    private sealed class PrototypeClassifier(ProtoNet owner, ParameterSet parameters, Tensor prototypes, Rng rng, SupportStatistics? statistics)
+        : IClassifier, ITransductivePredictor
     {
         public int Ways => prototypes.Shape[0];
 
         /// <summary>The class prototypes <c>[ways, D]</c>.</summary>
         public Tensor Prototypes => prototypes;
 
-        public Tensor Predict(Tensor inputs)
+        public Tensor Predict(Tensor inputs) => Run(inputs, owner.Context(0, rng) with { Statistics = statistics });
+
+        public Tensor PredictTransductive(Tensor inputs) => Run(inputs, owner.Context(0, rng));
+
+        private Tensor Run(Tensor inputs, ForwardContext context)
         {
             ArgumentNullException.ThrowIfNull(inputs);
             using (Autograd.NoGrad())
             {
-                return owner.Logits(owner.Embed(inputs, parameters, rng), prototypes);
+                return owner.Logits(owner.Embed(inputs, parameters, context), prototypes);
             }
         }
     }

@@ -9,11 +9,18 @@ namespace MetaLearn.Algorithms;
 public enum BatchNormAtTest
 {
     /// <summary>
-    /// The model runs in training mode: every forward pass normalises with its own batch (the support set while adapting,
-    /// the task's whole query set when predicting). The transductive protocol of MAML and its successors. Running
-    /// statistics, if any, are restored after the evaluation.
+    /// The model runs in training mode while it adapts (each support batch normalised by its own statistics), and every
+    /// query is normalised with the support set's statistics under the adapted weights (<see cref="SupportStatistics"/>):
+    /// a query's prediction depends on that query and the support set alone, never on the other queries. The default.
     /// </summary>
-    BatchStatistics,
+    SupportStatistics,
+
+    /// <summary>
+    /// As <see cref="SupportStatistics"/> while adapting, but the task's whole query set is normalised as one batch by its
+    /// own statistics: the transductive protocol of MAML's code and its successors, kept to compare with published
+    /// numbers. A query's prediction then depends on the other queries.
+    /// </summary>
+    Transductive,
 
     /// <summary>
     /// The model runs in evaluation mode: layers that track running statistics use them. Layers built with
@@ -110,7 +117,7 @@ public sealed record EvaluationResult
     /// <summary>Whether a larger value of the headline metric is better.</summary>
     public bool HigherIsBetter => Headline.Spec.Direction == MetricDirection.HigherIsBetter;
 
-    /// <summary>E.g. <c>accuracy 0.9712 ± 0.0041 (1000 episodes, seed 1, bn=BatchStatistics)</c>.</summary>
+    /// <summary>E.g. <c>accuracy 0.9712 ± 0.0041 (1000 episodes, seed 1, bn=SupportStatistics)</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Metric} {Mean:F4} ± {Ci95:F4} ({Episodes} episodes, seed {Seed}, bn={BatchNorm})");
 }
@@ -150,7 +157,7 @@ public static class Evaluator
         var scores = new MetricValues[options.Episodes];
         try
         {
-            model.Train(options.BatchNorm == BatchNormAtTest.BatchStatistics);
+            model.Train(options.BatchNorm != BatchNormAtTest.RunningStatistics);
             for (int start = 0; start < scores.Length; start += Chunk)
             {
                 int count = Math.Min(Chunk, scores.Length - start);
@@ -163,7 +170,7 @@ public static class Evaluator
                 MetricValues[] chunk = TaskParallel.Map(count, options.MaxDegreeOfParallelism, i =>
                 {
                     using TensorScope scope = TensorScope.Begin(); // the episode's memory is reused by the next one
-                    return learner.Evaluate(state, batch[i], EpisodeRng(options.Seed, first + i));
+                    return learner.Evaluate(state, batch[i], new EpisodeContext(EpisodeRng(options.Seed, first + i), options.BatchNorm));
                 });
                 chunk.CopyTo(scores, start);
                 options.Progress?.Report(start + count);

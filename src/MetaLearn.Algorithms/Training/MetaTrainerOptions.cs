@@ -22,7 +22,7 @@ public sealed record MetaTrainerOptions
     public ulong ValidationSeed { get; init; } = 0x5EED;
 
     /// <summary>Batch-norm behaviour during validation (recorded with each result).</summary>
-    public BatchNormAtTest ValidationBatchNorm { get; init; } = BatchNormAtTest.BatchStatistics;
+    public BatchNormAtTest ValidationBatchNorm { get; init; } = BatchNormAtTest.SupportStatistics;
 
     /// <summary>The validation metric that picks <c>best</c> (its direction comes from the learner); null: the learner's primary metric.</summary>
     public string? BestMetric { get; init; }

@@ -23,9 +23,10 @@ internal enum ClassifyFormat
 }
 
 /// <summary>
-/// <c>metalearn classify</c>: adapt a checkpoint to a support folder (one sub-folder of PNG images per class) and
-/// predict each query image's class. Images are converted the way the training data was: Omniglot checkpoints see
-/// 28x28 grayscale with ink = 1 (dark strokes on light paper become 1 on 0), area-resized from any size.
+/// <c>metalearn classify</c>: adapt a checkpoint to a support folder (one sub-folder of images per class) and predict
+/// each query image's class. Images (PNG, JPEG, BMP, GIF, TGA) are converted the way the training data was: Omniglot
+/// checkpoints see 28x28 grayscale with ink = 1 on 0, area-resized from any size, the ink polarity decided per image.
+/// Each answer depends on its query image and the support folder only (batch norm uses the support set's statistics).
 /// </summary>
 internal static class ClassifyCommand
 {
@@ -34,8 +35,8 @@ internal static class ClassifyCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A classification checkpoint in its run directory.", Required = true };
-        var support = new Option<string>("--support") { HelpName = "dir", Description = "Folder with one sub-folder of PNG images per class (1..K images each).", Required = true };
-        var query = new Option<string[]>("--query") { HelpName = "path", Description = "Query PNG images or folders of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var support = new Option<string>("--support") { HelpName = "dir", Description = "Folder with one sub-folder of images per class (1..K images each; PNG, JPEG, BMP, GIF or TGA).", Required = true };
+        var query = new Option<string[]>("--query") { HelpName = "path", Description = "Query images or folders of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
         var format = new Option<ClassifyFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => ClassifyFormat.Table };
         var command = new Command("classify", "Classify your own images: adapt a checkpoint to a support folder and predict each query's class.") { checkpoint, support, query, format };
         command.SetAction(parse =>
@@ -62,7 +63,7 @@ internal static class ClassifyCommand
                 string[] queries = ExpandQueries(parse.GetValue(query)!);
                 IMetaLearner learner = RunSetup.BuildLearner(config);
                 LearnerState state = RunSetup.LoadCheckpoint(learner, path);
-                learner.Model.Train(); // batch statistics, as in training and evaluation (the transductive protocol)
+                learner.Model.Train(); // batch statistics of the support set; every query is normalised with them (one answer per image)
                 var classifier = (IClassifier)learner.Adapt(state, new SupportSet(inputs, labels, null, classes.Length), new Rng(EvalCommand.TestSeed));
                 Tensor probabilities = classifier.Predict(Stack(queries.Select(ReadImage).ToArray())).Softmax(1);
                 var rows = new List<(string Query, string Predicted, double Confidence)>();
@@ -98,87 +99,69 @@ internal static class ClassifyCommand
         return command;
     }
 
+    /// <summary>
+    /// One class per sub-folder (hidden folders skipped), its images by <see cref="ImageFiles"/>'s rule (every supported
+    /// format, any letter case, hidden files skipped), each converted to the training format by <see cref="ReadImage"/>.
+    /// </summary>
     private static (Tensor Inputs, int[] Labels, string[] Classes) ReadSupport(string dir)
     {
-        ImageFolderDataset folder;
-        try
+        if (!Directory.Exists(dir))
         {
-            folder = ImageFolderDataset.Open(dir, grayscale: true, imageSize: ImageSize);
+            throw new UsageException($"support folder '{dir}' does not exist; give a folder with one sub-folder of images per class, e.g. support/cat/1.png.");
         }
-        catch (Exception e) when (e is IOException or InvalidDataException)
+        string[] classDirs = [.. Directory.GetDirectories(dir).Where(d => !ImageFiles.IsHidden(d)).Order(StringComparer.Ordinal)];
+        if (classDirs.Length < 2)
         {
-            throw new UsageException(e.Message);
-        }
-        if (folder.ClassCount < 2)
-        {
-            throw new UsageException($"support folder '{dir}' has {folder.ClassCount} class; add a sub-folder of images for each of at least two classes.");
+            throw new UsageException($"support folder '{dir}' has {classDirs.Length} class folder{(classDirs.Length == 1 ? "" : "s")}; add a sub-folder of images for each of at least two classes.");
         }
         var images = new List<float[]>();
         var labels = new List<int>();
-        for (int c = 0; c < folder.ClassCount; c++)
+        for (int c = 0; c < classDirs.Length; c++)
         {
-            for (int i = 0; i < folder.SampleCount(c); i++)
+            IReadOnlyList<string> files;
+            try
             {
-                var pixels = new float[ImageSize * ImageSize];
-                try
-                {
-                    folder.ReadSample(c, i, pixels);
-                }
-                catch (PngFormatException e)
-                {
-                    throw new UsageException($"cannot decode support image '{folder.FilePath(c, i)}': {e.Message} Replace it with a valid PNG.");
-                }
-                Invert(pixels);
-                images.Add(pixels);
+                files = ImageFiles.InFolder(classDirs[c]);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                throw new UsageException($"support class folder '{classDirs[c]}': {e.Message}");
+            }
+            foreach (string file in files)
+            {
+                images.Add(ReadImage(file));
                 labels.Add(c);
             }
         }
-        return (Stack([.. images]), [.. labels], [.. Enumerable.Range(0, folder.ClassCount).Select(folder.ClassName)]);
+        return (Stack([.. images]), [.. labels], [.. classDirs.Select(Path.GetFileName)!]);
     }
 
     private static string[] ExpandQueries(string[] paths)
     {
-        var files = new List<string>();
-        foreach (string p in paths)
-        {
-            if (Directory.Exists(p))
-            {
-                files.AddRange(Directory.EnumerateFiles(p, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(p))
-            {
-                files.Add(p);
-            }
-            else
-            {
-                throw new UsageException($"query '{p}' is neither an image nor a folder.");
-            }
-        }
-        return files.Count > 0 ? [.. files] : throw new UsageException("no query PNG images were found in the given --query paths.");
-    }
-
-    /// <summary>Any PNG to the training format: gray, ink = 1, area-resized to 28x28.</summary>
-    private static float[] ReadImage(string path)
-    {
-        PngImage png;
         try
         {
-            png = PngDecoder.DecodeFile(path);
+            return [.. ImageFiles.Expand(paths)];
         }
-        catch (PngFormatException e)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
         {
-            throw new UsageException($"cannot decode query image '{path}': {e.Message} Give a valid PNG.");
+            throw new UsageException($"--query: {e.Message}");
         }
-        float[] pixels = ImageResize.Area(png.ToGray(), 1, png.Height, png.Width, ImageSize, ImageSize);
-        Invert(pixels);
-        return pixels;
     }
 
-    private static void Invert(float[] pixels)
+    /// <summary>
+    /// Any supported image (PNG, JPEG, BMP, GIF, TGA) to the training format: gray, area-resized to 28x28, ink = 1 on a
+    /// background of 0, the polarity decided for each image on its own (dark strokes on paper, or light strokes on a dark
+    /// background, give the same input).
+    /// </summary>
+    private static float[] ReadImage(string path)
     {
-        for (int i = 0; i < pixels.Length; i++)
+        try
         {
-            pixels[i] = 1f - pixels[i];
+            return InkImage.FromFile(path, ImageSize);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new UsageException($"cannot read image '{path}': {e.Message}");
         }
     }
 

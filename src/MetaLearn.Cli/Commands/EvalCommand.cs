@@ -21,7 +21,13 @@ internal static class EvalCommand
         var ways = new Option<int?>("--ways") { HelpName = "n", Description = "Classes per test task (default: the run's; learners with a fixed head need the trained ways)." };
         var shots = new Option<int?>("--shots") { HelpName = "n", Description = "Support examples per class (regression: support points; default: the run's)." };
         var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
-        var command = new Command("eval", "Evaluate a checkpoint on test tasks: mean and 95% confidence interval of every metric.") { checkpoint, episodes, ways, shots, format };
+        var batchNorm = new Option<string?>("--batch-norm")
+        {
+            HelpName = "support|transductive|running",
+            Description = "How queries are normalised (default: the run's batch_norm_at_test): support (the support set's statistics; each answer depends on its query alone), transductive (each query set as one batch, MAML's published protocol), running.",
+        };
+        batchNorm.AcceptOnlyFromAmong("support", "transductive", "running");
+        var command = new Command("eval", "Evaluate a checkpoint on test tasks: mean and 95% confidence interval of every metric.") { checkpoint, episodes, ways, shots, format, batchNorm };
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
@@ -56,7 +62,7 @@ internal static class EvalCommand
                 {
                     Episodes = n,
                     Seed = TestSeed,
-                    BatchNorm = BatchNormAtTest.BatchStatistics,
+                    BatchNorm = GeneralKeys.BatchNorm(parse.GetValue(batchNorm) ?? config["batch_norm_at_test"]),
                     Progress = new EpisodeProgressWriter(error, "eval", n, live),
                 });
                 if (parse.GetValue(format) == OutputFormat.Json)
@@ -69,7 +75,7 @@ internal static class EvalCommand
                     string setting = config.Task.Kind == TaskKind.Classification ? $"{w ?? config.Int("ways")}-way {usedShots}-shot" : $"K={usedShots}";
                     string others = string.Join("; ", result.Metrics.Where(m => m.Spec.Name != result.Metric).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Spec.Name} {m.Mean:F4} ± {m.Ci95:F4}")));
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{result.Algorithm} {config.Task.Name} {setting}: {result.Metric} {result.Mean:F4} ± {result.Ci95:F4} (95% CI, {result.Episodes} episodes){(others.Length > 0 ? $"; {others}" : "")}"));
+                        $"{result.Algorithm} {config.Task.Name} {setting}: {result.Metric} {result.Mean:F4} ± {result.Ci95:F4} (95% CI, {result.Episodes} episodes, batch norm {result.BatchNorm}){(others.Length > 0 ? $"; {others}" : "")}"));
                 }
                 return 0;
             }

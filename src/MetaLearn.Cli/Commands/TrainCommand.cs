@@ -166,6 +166,7 @@ internal static class TrainCommand
                 ValidationEpisodes = config.Int("validation_episodes"),
                 CheckpointInterval = config.Int("checkpoint_interval"),
                 BestMetric = config["best_metric"] is { Length: > 0 } best ? best : null,
+                ValidationBatchNorm = GeneralKeys.BatchNorm(config["batch_norm_at_test"]),
                 OutputDirectory = runDir,
                 Resume = resume,
                 TimeLimit = timeLimit,
@@ -264,7 +265,7 @@ internal static class TrainCommand
         {
             Episodes = episodes,
             Seed = EvalCommand.TestSeed,
-            BatchNorm = BatchNormAtTest.BatchStatistics,
+            BatchNorm = GeneralKeys.BatchNorm(setup.Config["batch_norm_at_test"]),
             Progress = new EpisodeProgressWriter(stderr, "final test", episodes, live),
         });
         JsonObject json = EvalCommand.ToJson(result, setup.Config, null, null);

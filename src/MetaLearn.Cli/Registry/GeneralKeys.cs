@@ -22,7 +22,19 @@ internal static class GeneralKeys
         ConfigKey.Integer("checkpoint_interval", 500, "save last.safetensors every this many steps (0: only at the end)", minimum: 0),
         ConfigKey.Integer("test_episodes", 1000, "episodes of the final test written to final_eval.json (0: skip)", minimum: 0),
         ConfigKey.Text("best_metric", "", "the validation metric that picks best.safetensors (empty: the learner's primary metric, e.g. accuracy or mse)"),
+        ConfigKey.Choice("batch_norm_at_test", "support",
+            "how validation and test normalise queries: support (with the support set's statistics, so each answer depends on its query alone), " +
+            "transductive (each query set as one batch, MAML's published protocol) or running (running statistics)",
+            "support", "transductive", "running"),
     ];
+
+    /// <summary>The <see cref="MetaLearn.Algorithms.BatchNormAtTest"/> a <c>batch_norm_at_test</c> value names.</summary>
+    public static MetaLearn.Algorithms.BatchNormAtTest BatchNorm(string value) => value switch
+    {
+        "transductive" => MetaLearn.Algorithms.BatchNormAtTest.Transductive,
+        "running" => MetaLearn.Algorithms.BatchNormAtTest.RunningStatistics,
+        _ => MetaLearn.Algorithms.BatchNormAtTest.SupportStatistics,
+    };
 
     /// <summary>The episode shape; a task family says which of these it reads.</summary>
     public static readonly IReadOnlyList<ConfigKey> Episode =

@@ -101,6 +101,17 @@ public sealed class BatchNorm2d : Module
     public override Tensor Forward(Tensor x, ParameterSet parameters, ForwardContext context)
     {
         (Tensor? weight, Tensor? bias) = Affinity(x, parameters, context);
+        if (context.Statistics is { } support && (Mode == BatchNormMode.BatchStatistics || context.Training))
+        {
+            // Support statistics: recorded from the support set, then used for every query (see SupportStatistics).
+            if (support.Frozen)
+            {
+                return Functional.BatchNorm(x, weight, bias, support.Recorded(this, context.Step), training: false, Eps);
+            }
+            (Tensor y, Tensor mean, Tensor variance) = Functional.BatchNormWithStatistics(x, weight, bias, Eps);
+            support.Record(this, context.Step, mean, variance);
+            return y;
+        }
         if (Mode == BatchNormMode.BatchStatistics)
         {
             return Functional.BatchNorm(x, weight, bias, statistics: null, training: true, Eps);

@@ -51,7 +51,7 @@ public sealed class Sequential : Module
         for (int i = 0; i < _children.Length; i++)
         {
             (string name, Module module) = _children[i];
-            if (module is BatchNorm2d { Mode: BatchNormMode.BatchStatistics } norm && i + 2 < _children.Length
+            if (module is BatchNorm2d { Mode: BatchNormMode.BatchStatistics } norm && context.Statistics is null && i + 2 < _children.Length
                 && _children[i + 1].Module is MaxPool2d { KernelSize: 2, Stride: 2 } && _children[i + 2].Module is ReLU)
             {
                 h = norm.ForwardMaxPoolRelu(h, parameters.Scope(name), context);
