@@ -94,6 +94,18 @@ public abstract class Module
     /// </summary>
     public abstract Tensor Forward(Tensor x, ParameterSet parameters, ForwardContext context);
 
+    /// <summary>
+    /// Runs a module that takes several inputs (a relation module's pair, an LSTM's input and state, a decoder's latent and
+    /// context). Single-input modules accept exactly one input and run <see cref="Forward(Tensor, ParameterSet, ForwardContext)"/>.
+    /// </summary>
+    public virtual Tensor Forward(IReadOnlyList<Tensor> inputs, ParameterSet parameters, ForwardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return inputs.Count == 1
+            ? Forward(inputs[0], parameters, context)
+            : throw new ArgumentException($"{Label}: takes one input; got {inputs.Count}. Pass a single tensor.");
+    }
+
     /// <summary>Sets training mode on this module and all children; returns this module.</summary>
     public Module Train(bool training = true)
     {
