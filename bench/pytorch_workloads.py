@@ -138,6 +138,39 @@ def reptile_sinusoid():
     return step
 
 
+def relation(ways, shots, queries):
+    """Relation Networks (Sung et al. 2018), the authors' Omniglot modules and training step: MSE on one-hot targets,
+    each network's gradient clipped to 0.5, one Adam each."""
+    import torch.nn as nn
+
+    def block(cin, padding, pool):
+        layers = [nn.Conv2d(cin, 64, 3, padding=padding), nn.BatchNorm2d(64, momentum=1), nn.ReLU()]
+        return nn.Sequential(*(layers + [nn.MaxPool2d(2)] if pool else layers))
+
+    encoder = nn.Sequential(block(1, 0, True), block(64, 0, True), block(64, 1, False), block(64, 1, False))
+    relation = nn.Sequential(block(128, 1, True), block(64, 1, True), nn.Flatten(), nn.Linear(64, 8), nn.ReLU(), nn.Linear(8, 1), nn.Sigmoid())
+    opt_e, opt_r = torch.optim.Adam(encoder.parameters(), lr=1e-3), torch.optim.Adam(relation.parameters(), lr=1e-3)
+    labels = torch.arange(ways).repeat_interleave(queries)
+    one_hot = torch.zeros(ways * queries, ways).scatter_(1, labels.view(-1, 1), 1)
+
+    def step():
+        support, query = torch.rand(ways * shots, 1, 28, 28), torch.rand(ways * queries, 1, 28, 28)
+        s = encoder(support).view(ways, shots, 64, 5, 5).sum(1)
+        q = encoder(query)
+        s_ext = s.unsqueeze(0).repeat(ways * queries, 1, 1, 1, 1)
+        q_ext = q.unsqueeze(0).repeat(ways, 1, 1, 1, 1).transpose(0, 1)
+        pairs = torch.cat((s_ext, q_ext), 2).view(-1, 128, 5, 5)
+        loss = F.mse_loss(relation(pairs).view(-1, ways), one_hot)
+        encoder.zero_grad()
+        relation.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(encoder.parameters(), 0.5)
+        torch.nn.utils.clip_grad_norm_(relation.parameters(), 0.5)
+        opt_e.step()
+        opt_r.step()
+    return step
+
+
 def sgemm(n):
     a, b = torch.rand(n, n), torch.rand(n, n)
 
@@ -153,6 +186,8 @@ WORKLOADS = {
     "maml-omniglot-1st": lambda: maml_omniglot(True),
     "protonet-60w5s": protonet,
     "reptile-sinusoid": reptile_sinusoid,
+    "relation-5w1s": lambda: relation(5, 1, 19),
+    "relation-20w1s": lambda: relation(20, 1, 10),
     "sgemm-64": lambda: sgemm(64),
     "sgemm-256": lambda: sgemm(256),
     "sgemm-1024": lambda: sgemm(1024),

@@ -1,3 +1,5 @@
+using MetaLearn.Algorithms;
+using MetaLearn.Data;
 using MetaLearn.Kernels;
 using MetaLearn.Tensors;
 
@@ -13,7 +15,7 @@ internal static class Workloads
     public static readonly string[] Names =
     [
         "maml-sinusoid-2nd", "maml-sinusoid-1st", "maml-omniglot-2nd", "maml-omniglot-1st",
-        "protonet-60w5s", "reptile-sinusoid", "sgemm-64", "sgemm-256", "sgemm-1024",
+        "protonet-60w5s", "reptile-sinusoid", "relation-5w1s", "relation-20w1s", "sgemm-64", "sgemm-256", "sgemm-1024",
     ];
 
     public static Action Create(string name, int threads) => name switch
@@ -24,6 +26,8 @@ internal static class Workloads
         "maml-omniglot-1st" => MamlOmniglot(firstOrder: true, threads),
         "protonet-60w5s" => ProtoNet(),
         "reptile-sinusoid" => ReptileSinusoid(),
+        "relation-5w1s" => Relation(5, 1, 19, threads),
+        "relation-20w1s" => Relation(20, 1, 10, threads),
         "sgemm-64" => Sgemm(64),
         "sgemm-256" => Sgemm(256),
         "sgemm-1024" => Sgemm(1024),
@@ -160,6 +164,23 @@ internal static class Workloads
                 fast = Leaves(fast.Zip(g, (w, gw) => w - 0.02 * gw).ToArray());
             }
             p = p.Zip(fast, (w, f) => w + 0.1 * (f - w)).ToArray();
+        };
+    }
+
+    /// <summary>One training episode of the library's <see cref="RelationNetworks"/> on the authors' Omniglot networks.</summary>
+    private static Action Relation(int ways, int shots, int queries, int threads)
+    {
+        var rng = new Rng(0);
+        var learner = new RelationNetworks(RelationNetworks.OmniglotModel(rng), new RelationNetworksOptions());
+        LearnerState state = learner.Init();
+        int[] supportLabels = [.. Enumerable.Range(0, ways * shots).Select(i => i / shots)];
+        int[] queryLabels = [.. Enumerable.Range(0, ways * queries).Select(i => i / queries)];
+        long step = 0;
+        return () =>
+        {
+            FewShotTask task = FewShotTask.Classification(Tensor.Uniform(rng, [ways * shots, 1, 28, 28]), supportLabels,
+                Tensor.Uniform(rng, [ways * queries, 1, 28, 28]), queryLabels, ways, shots, queries, [.. Enumerable.Range(0, ways)]);
+            state = learner.Step(state, [task], new StepContext(0, ++step, new LocalTaskExecutor(threads))).State;
         };
     }
 
