@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MetaLearn.Kernels;
 
 /// <summary>Elementwise loops over operands whose shapes broadcast to a common output shape.</summary>
-public static class Broadcast
+internal static class Broadcast
 {
     /// <summary>Most dimensions a broadcast loop accepts.</summary>
     public const int MaxRank = 16;

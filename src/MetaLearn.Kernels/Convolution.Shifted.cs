@@ -13,7 +13,7 @@ namespace MetaLearn.Kernels;
 // wrote a 9x larger copy of every image, and the col2im scatter-add of the input gradient.
 // The weights are packed once per call instead of once per image. 14x14 planes give a 14 x 16 = 224-column grid,
 // seven whole 32-column tiles.
-public static partial class Convolution
+internal static partial class Convolution
 {
     /// <summary>
     /// Narrower planes waste too much of the grid on dropped columns (3x3 planes: 9 of 15 used) and keep im2col. The

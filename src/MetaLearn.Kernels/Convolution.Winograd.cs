@@ -16,7 +16,7 @@ namespace MetaLearn.Kernels;
 // by the edge: those inputs are zero padding and those outputs are not written (or, as dY, are zero).
 //
 // B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]   A^T = [1 1 1 0; 0 1 -1 -1]
-public static partial class Convolution
+internal static partial class Convolution
 {
     /// <summary>Input and output channels from which a 3x3 "same" convolution uses Winograd: below, its GEMMs are too shallow.</summary>
     internal const int MinWinogradChannels = 16;

@@ -29,7 +29,7 @@ namespace MetaLearn.Kernels;
 /// not depend on the thread count.
 /// </para>
 /// </remarks>
-public static partial class Convolution
+internal static partial class Convolution
 {
     /// <summary>The GEMM width (columns) a group of images aims for.</summary>
     internal static int GroupColumns { get; set; } = 256;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace MetaLearn.Kernels;
 
-public static partial class Gemm
+internal static partial class Gemm
 {
     /// <summary>
     /// Rows of C per micro-tile on a rung. With 32 registers (AVX-512): 8 rows x 2 registers = 16 accumulators, and

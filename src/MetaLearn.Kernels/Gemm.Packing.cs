@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace MetaLearn.Kernels;
 
-public static partial class Gemm
+internal static partial class Gemm
 {
     /// <summary>
     /// Copies the block <c>op(A)[i0 .. i0 + mc, p0 .. p0 + kc]</c> into micro-panels of <c>TileRowsOf&lt;TV&gt;()</c> rows:

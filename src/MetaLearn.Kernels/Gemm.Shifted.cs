@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 
 namespace MetaLearn.Kernels;
 
-public static partial class Gemm
+internal static partial class Gemm
 {
     /// <summary>The widest SIMD rung this machine runs.</summary>
     internal static SimdWidth DefaultWidth { get; } = Vector512.IsHardwareAccelerated ? SimdWidth.V512

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace MetaLearn.Kernels;
 
-public static partial class Gemm
+internal static partial class Gemm
 {
     /// <summary>
     /// Products up to this many multiply-adds, with a depth of one slice, skip packing (<see cref="Small{T}"/>). A 40-unit

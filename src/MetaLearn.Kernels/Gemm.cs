@@ -13,7 +13,7 @@ namespace MetaLearn.Kernels;
 /// blocks (packed A block stays in L2); A and B are copied into contiguous micro-panels so that one register-blocked
 /// micro-kernel (8 or 6 rows x two SIMD registers of FMAs) serves all four transpose variants.
 /// </remarks>
-public static partial class Gemm
+internal static partial class Gemm
 {
     /// <summary>Depth slice: a packed B micro-panel (256 x 32 floats or 256 x 16 doubles = 32 KiB) stays in L1.</summary>
     internal const int DepthBlock = 256;

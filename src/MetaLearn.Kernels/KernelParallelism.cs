@@ -11,7 +11,7 @@ namespace MetaLearn.Kernels;
 /// changes results: kernels that split work hand each output element to exactly one thread and compute it by
 /// the same sequence of operations as a single thread would.
 /// </remarks>
-public static class KernelParallelism
+internal static class KernelParallelism
 {
     private static readonly AsyncLocal<int> Limit_ = new();
 

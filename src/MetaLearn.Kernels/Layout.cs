@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MetaLearn.Kernels;
 
 /// <summary>Copies that move data between row-major layouts: permutation, axis blocks, gather and scatter.</summary>
-public static class Layout
+internal static class Layout
 {
     /// <summary>
     /// Writes the permutation of a row-major tensor of <paramref name="shape"/>:

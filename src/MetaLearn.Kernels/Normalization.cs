@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace MetaLearn.Kernels;
 
 /// <summary>Batch normalisation over <c>[N, C, S]</c> (S = spatial size, 1 for <c>[N, C]</c> input).</summary>
-public static class Normalization
+internal static class Normalization
 {
     /// <summary>
     /// Per channel c: the batch mean and biased variance over (n, s), then effectively computes

@@ -6,14 +6,14 @@ namespace MetaLearn.Kernels;
 /// <summary>An elementwise operation of one operand, applied to whole spans.</summary>
 /// <remarks>One operator struct per op, as in System.Numerics.Tensors: the dtype dispatch happens once
 /// per call, never per element.</remarks>
-public interface IUnaryOperator
+internal interface IUnaryOperator
 {
     /// <summary>Effectively computes <c>destination[i] = f(x[i])</c>.</summary>
     static abstract void Invoke<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
 /// <summary>An elementwise operation of two operands, in its three span shapes.</summary>
-public interface IBinaryOperator
+internal interface IBinaryOperator
 {
     /// <summary>Effectively computes <c>destination[i] = f(x[i], y[i])</c>.</summary>
     static abstract void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -26,7 +26,7 @@ public interface IBinaryOperator
 }
 
 /// <summary>Unary operators. NaN in, NaN out for all of them.</summary>
-public static class Unary
+internal static class Unary
 {
     /// <summary>Negation.</summary>
     public readonly struct Negate : IUnaryOperator
@@ -128,7 +128,7 @@ public static class Unary
 }
 
 /// <summary>Binary operators. Comparisons write 1 for true and 0 for false; any comparison with NaN is false.</summary>
-public static class Binary
+internal static class Binary
 {
     /// <summary>x + y.</summary>
     public readonly struct Add : IBinaryOperator

@@ -12,7 +12,7 @@ namespace MetaLearn.Kernels;
 /// never builds the scattered, mostly-zero gradient of the normalised values. Planes <c>[N, C, H, W]</c>; the pooled
 /// output is <c>[N, C, H/2, W/2]</c> (a last odd row or column is not pooled, and still counts in the statistics).
 /// </summary>
-public static class PooledBatchNorm
+internal static class PooledBatchNorm
 {
     /// <summary>
     /// Per channel, the batch mean and biased variance (as <see cref="Normalization.BatchNormForward{T}"/>), then for

@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 namespace MetaLearn.Kernels;
 
 /// <summary>Pooling kernels over <c>[N*C, H, W]</c> planes.</summary>
-public static class Pooling
+internal static class Pooling
 {
     /// <summary>
     /// For every window of every plane, the flat position (<c>iy * W + ix</c>) of its first maximal element,

@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace MetaLearn.Kernels;
 
 /// <summary>Reductions along one axis of a row-major block viewed as <c>[outer, n, inner]</c>.</summary>
-public static class Reduce
+internal static class Reduce
 {
     /// <summary>Effectively computes <c>destination[o, i] = sum_r source[o, r, i]</c>.</summary>
     public static void Sum<T>(ReadOnlySpan<T> source, int outer, int n, int inner, Span<T> destination)

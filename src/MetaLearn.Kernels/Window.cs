@@ -12,7 +12,7 @@ namespace MetaLearn.Kernels;
 /// <param name="KernelWidth">Window width.</param>
 /// <param name="Stride">Step between windows (both directions).</param>
 /// <param name="Padding">Zero padding added on every side.</param>
-public readonly record struct WindowGeometry(int Batch, int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int Stride, int Padding)
+internal readonly record struct WindowGeometry(int Batch, int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int Stride, int Padding)
 {
     /// <summary>Output height: floor((H + 2P - KH) / S) + 1.</summary>
     public int OutHeight => (Height + 2 * Padding - KernelHeight) / Stride + 1;
@@ -34,7 +34,7 @@ public readonly record struct WindowGeometry(int Batch, int Channels, int Height
 /// The column transform behind convolution and pooling. The column matrix is <c>[C*KH*KW, N*OH*OW]</c>:
 /// the batch is folded into the columns so a whole convolution is one GEMM with the weights.
 /// </summary>
-public static class Window
+internal static class Window
 {
     /// <summary>Effectively computes <c>columns[(c, ky, kx), (n, oy, ox)] = input[n, c, oy*S - P + ky, ox*S - P + kx]</c>, 0 outside the image.</summary>
     public static void Unfold<T>(ReadOnlySpan<T> input, WindowGeometry g, Span<T> columns) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,5 +1,5 @@
+using MetaLearn.Tensors;
 using System.Diagnostics;
-using MetaLearn.Kernels;
 
 namespace MetaLearn.Cli.Bench;
 
@@ -13,7 +13,7 @@ internal static class BenchRunner
     public static BenchResult Run(string workload, int reps, int threads)
     {
         // THREADS is the whole budget: no kernel call below may use more (meta-batches lower it to 1 inside their tasks).
-        using KernelParallelism.Scope budget = KernelParallelism.Limit(threads);
+        using IDisposable budget = KernelThreads.Limit(threads);
         Action step = Workloads.Create(workload, threads);
         int inner = Workloads.InnerRepeats(workload);
         var warm = Stopwatch.StartNew();

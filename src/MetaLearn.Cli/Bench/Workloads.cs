@@ -1,6 +1,5 @@
 using MetaLearn.Algorithms;
 using MetaLearn.Data;
-using MetaLearn.Kernels;
 using MetaLearn.Tensors;
 
 namespace MetaLearn.Cli.Bench;
@@ -184,13 +183,22 @@ internal static class Workloads
         };
     }
 
+    /// <summary>
+    /// An n x n float product through the public tensor API, as torch.mm is on the other side: each call makes its result
+    /// (in a <see cref="TensorScope"/>, so the memory is reused as PyTorch's allocator reuses its own).
+    /// </summary>
     private static Action Sgemm(int n)
     {
-        var rng = new Random(0);
-        float[] a = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
-        float[] b = Enumerable.Range(0, n * n).Select(_ => (float)rng.NextDouble()).ToArray();
-        var c = new float[n * n];
-        return () => Gemm.Multiply<float>(false, false, n, n, n, a, b, c);
+        var rng = new Rng(0);
+        Tensor a = Tensor.Uniform(rng, [n, n]), b = Tensor.Uniform(rng, [n, n]);
+        return () =>
+        {
+            using TensorScope scope = TensorScope.Begin();
+            using (Autograd.NoGrad())
+            {
+                a.MatMul(b);
+            }
+        };
     }
 
     /// <summary>Runs <paramref name="tasks"/> task losses on <paramref name="threads"/> workers and sums their gradients in task order.</summary>
@@ -198,7 +206,7 @@ internal static class Workloads
     {
         var grads = new Tensor[tasks][];
         // The tasks fill the cores, so each task's kernels stay on its own thread (the limit flows into Parallel.For).
-        using (KernelParallelism.Limit(1))
+        using (KernelThreads.Limit(1))
         {
             Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
