@@ -16,10 +16,10 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
             HelpName = "name",
         };
-        var reps = new Option<int>("--reps") { Description = "Timed repetitions per run, after warm-up.", DefaultValueFactory = _ => 5, HelpName = "count" };
-        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch; 0 means one per core.", DefaultValueFactory = _ => 0, HelpName = "count" };
+        var reps = CliOptions.WholeNumber("--reps", "count", "Timed repetitions per run, after warm-up.", min: 1, defaultValue: 5);
+        var threads = CliOptions.WholeNumber("--threads", "count", "Threads for the tasks of a meta-batch; 0 means one per core.", min: 0, defaultValue: 0);
         var against = new Option<string?>("--against") { Description = "Also run the same workloads in another library, interleaved: pytorch.", HelpName = "library" };
-        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds with --against.", DefaultValueFactory = _ => 3, HelpName = "count" };
+        var rounds = CliOptions.WholeNumber("--rounds", "count", "Interleaved rounds with --against.", min: 1, defaultValue: 3);
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, for --against pytorch.", DefaultValueFactory = _ => SideBySide.DefaultPython, HelpName = "path" };
         // Enum values in lower case, in help, completions and errors. AcceptOnlyFromAmong replaces the enum's PascalCase
         // completions (which help joins into the placeholder) and rejects numbers, which the enum converter would take;

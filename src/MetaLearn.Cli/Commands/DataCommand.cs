@@ -12,27 +12,15 @@ internal static class DataCommand
     private static Command Verify()
     {
         var path = new Argument<string>("path") { Description = "A dataset folder or zip: Omniglot layout or one sub-folder per class." };
-        var decode = new Option<string>("--decode")
-        {
-            Description = "How many images to decode as a check: a number (spread evenly, the same files every run) or 'all'.",
-            DefaultValueFactory = _ => "100",
-        };
+        var decode = CliOptions.WholeNumber("--decode", "count|all",
+            "How many images to decode as a check: a number (spread evenly, the same files every run) or 'all'.",
+            min: 0, defaultValue: 100, word: ("all", DatasetVerifyOptions.All));
         var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
         var command = new Command("verify", "Count classes and images, decode a sample, and compare checksums of the official zips.") { path, decode, format };
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
-            string text = parse.GetValue(decode)!;
-            int count;
-            if (string.Equals(text, "all", StringComparison.OrdinalIgnoreCase))
-            {
-                count = DatasetVerifyOptions.All;
-            }
-            else if (!int.TryParse(text, out count) || count < 0)
-            {
-                error.WriteLine($"data verify: --decode must be a non-negative number or 'all'; got '{text}'.");
-                return 2;
-            }
+            int count = parse.GetValue(decode);
             string target = parse.GetValue(path)!;
             if (!File.Exists(target) && !Directory.Exists(target))
             {
