@@ -15,7 +15,7 @@ internal static class DataCommand
         var decode = CliOptions.WholeNumber("--decode", "count|all",
             "How many images to decode as a check: a number (spread evenly, the same files every run) or 'all'.",
             min: 0, defaultValue: 100, word: ("all", DatasetVerifyOptions.All));
-        var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
+        var format = CliOptions.Choice("--format", "Output format.", OutputFormat.Table);
         var command = new Command("verify", "Count classes and images, decode a sample, and compare checksums of the official zips.") { path, decode, format };
         command.SetAction(parse =>
         {
@@ -28,7 +28,7 @@ internal static class DataCommand
                 return 2;
             }
             DatasetReport report = DatasetVerifier.Verify(target, new DatasetVerifyOptions { DecodeCount = count });
-            if (parse.GetValue(format) == OutputFormat.Json)
+            if (format.ValueIn(parse) == OutputFormat.Json)
             {
                 output.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -57,12 +57,8 @@ internal static class DataCommand
     {
         var dataset = new Argument<string>("dataset") { Description = "The dataset to fetch: omniglot." };
         var to = new Option<string>("--to") { Description = "Folder to write the zips into.", Required = true };
-        var sets = new Option<OmniglotSet[]>("--set")
-        {
-            Description = "Which zips (repeatable): Background, Evaluation, BackgroundSmall1, BackgroundSmall2.",
-            DefaultValueFactory = _ => [OmniglotSet.Background, OmniglotSet.Evaluation],
-            AllowMultipleArgumentsPerToken = true,
-        };
+        var sets = CliOptions.Choices("--set", "name", $"Which zips (repeatable): {string.Join(", ", CliOptions.Names<OmniglotSet>())}.",
+            OmniglotSet.Background, OmniglotSet.Evaluation);
         var mirror = new Option<string?>("--mirror") { Description = $"Base URL to fetch from instead of {DatasetDownloader.OmniglotBaseUrl} (http(s) or file://)." };
         var command = new Command("download", "Fetch the official Omniglot zips, verify their checksums, and write them atomically.") { dataset, to, sets, mirror };
         command.SetAction(async (parse, cancel) =>
@@ -74,7 +70,7 @@ internal static class DataCommand
                 return 2;
             }
             var options = new DownloadOptions { BaseUri = parse.GetValue(mirror) is { } m ? new Uri(m.EndsWith('/') ? m : m + "/") : null };
-            foreach (OmniglotSet set in parse.GetValue(sets)!)
+            foreach (OmniglotSet set in sets.ValueIn(parse))
             {
                 try
                 {

@@ -20,7 +20,7 @@ internal static class EvalCommand
         var episodes = CliOptions.WholeNumber("--episodes", "n", "Test episodes.", min: 1, defaultValue: 1000);
         var ways = CliOptions.OptionalWholeNumber("--ways", "n", "Classes per test task (default: the run's; learners with a fixed head need the trained ways).", min: 2);
         var shots = CliOptions.OptionalWholeNumber("--shots", "n", "Support examples per class (regression: support points; default: the run's).", min: 1);
-        var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
+        var format = CliOptions.Choice("--format", "Output format.", OutputFormat.Table);
         var command = new Command("eval", "Evaluate a checkpoint on test tasks: mean and 95% confidence interval of every metric.") { checkpoint, episodes, ways, shots, format };
         command.SetAction(parse =>
         {
