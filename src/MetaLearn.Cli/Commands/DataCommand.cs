@@ -56,10 +56,10 @@ internal static class DataCommand
     private static Command Download()
     {
         var dataset = new Argument<string>("dataset") { Description = "The dataset to fetch: omniglot." };
-        var to = new Option<string>("--to") { Description = "Folder to write the zips into.", Required = true };
+        var to = new Option<string>("--to") { HelpName = "dir", Description = "Folder to write the zips into.", Required = true };
         var sets = CliOptions.Choices("--set", "name", $"Which zips (repeatable): {string.Join(", ", CliOptions.Names<OmniglotSet>())}.",
             OmniglotSet.Background, OmniglotSet.Evaluation);
-        var mirror = new Option<string?>("--mirror") { Description = $"Base URL to fetch from instead of {DatasetDownloader.OmniglotBaseUrl} (http(s) or file://)." };
+        var mirror = new Option<string?>("--mirror") { HelpName = "url", Description = $"Base URL to fetch from instead of {DatasetDownloader.OmniglotBaseUrl} (http(s) or file://)." };
         var command = new Command("download", "Fetch the official Omniglot zips, verify their checksums, and write them atomically.") { dataset, to, sets, mirror };
         command.SetAction(async (parse, cancel) =>
         {
