@@ -59,7 +59,12 @@ internal static class DataCommand
         var to = new Option<string>("--to") { HelpName = "dir", Description = "Folder to write the zips into.", Required = true };
         var sets = CliOptions.Choices("--set", "name", $"Which zips (repeatable): {string.Join(", ", CliOptions.Names<OmniglotSet>())}.",
             OmniglotSet.Background, OmniglotSet.Evaluation);
-        var mirror = new Option<string?>("--mirror") { HelpName = "url", Description = $"Base URL to fetch from instead of {DatasetDownloader.OmniglotBaseUrl} (http(s) or file://)." };
+        var mirror = new Option<Uri?>("--mirror")
+        {
+            HelpName = "url",
+            Description = $"Where to fetch the zips instead of {DatasetDownloader.OmniglotBaseUrl}: an http(s) URL, or a folder (a path or file:// URL) that holds them.",
+            CustomParser = MirrorUri,
+        };
         var command = new Command("download", "Fetch the official Omniglot zips, verify their checksums, and write them atomically.") { dataset, to, sets, mirror };
         command.SetAction(async (parse, cancel) =>
         {
@@ -69,7 +74,7 @@ internal static class DataCommand
                 error.WriteLine($"data download: unknown dataset '{parse.GetValue(dataset)}'; the one that can be downloaded is 'omniglot'.");
                 return 2;
             }
-            var options = new DownloadOptions { BaseUri = parse.GetValue(mirror) is { } m ? new Uri(m.EndsWith('/') ? m : m + "/") : null };
+            var options = new DownloadOptions { BaseUri = parse.GetValue(mirror) };
             foreach (OmniglotSet set in sets.ValueIn(parse))
             {
                 try
@@ -82,6 +87,12 @@ internal static class DataCommand
                 }
                 catch (DatasetDownloadException e)
                 {
+                    // The library's advice names DownloadOptions properties; this command's user has flags instead.
+                    error.WriteLine($"data download: {e.Problem} {Advice(e, mirrored: options.BaseUri is not null)}");
+                    return 1;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
                     error.WriteLine($"data download: {e.Message}");
                     return 1;
                 }
@@ -89,5 +100,45 @@ internal static class DataCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The --mirror value as a folder URL: an http(s) or file:// URL as given, or a folder path (relative to the current
+    /// folder, or absolute) as a file:// URL. Anything else is a usage error naming the flag.
+    /// </summary>
+    private static Uri? MirrorUri(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens[^1].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
+        {
+            if (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || uri.IsFile)
+            {
+                return uri;
+            }
+        }
+        else if (text.Trim().Length > 0 && !text.Contains("://", StringComparison.Ordinal))
+        {
+            return new Uri(Path.GetFullPath(text));
+        }
+        CliOptions.Refuse(result, "--mirror", "an http(s) URL, or a folder (a path or file:// URL)", text);
+        return null;
+    }
+
+    /// <summary>What to do about a failed download, in this command's terms (the library's message names DownloadOptions).</summary>
+    private static string Advice(DatasetDownloadException e, bool mirrored)
+    {
+        string file = Path.GetFileName(e.Destination), folder = Path.GetDirectoryName(e.Destination)!;
+        return e.Failure switch
+        {
+            DownloadFailure.Unreachable or DownloadFailure.TimedOut =>
+                $"If this machine has no network, download {e.Url} elsewhere and copy it to '{e.Destination}', or pass --mirror with a folder or web address that holds the zips.",
+            DownloadFailure.HttpError => mirrored
+                ? $"Check the --mirror address: it must be the folder that holds {file}."
+                : $"The file may have moved: download it by hand from {OmniglotSets.DownloadUrl} into '{folder}', or pass --mirror with a copy.",
+            DownloadFailure.MissingLocalFile => $"Check the --mirror folder: it must hold {file}.",
+            DownloadFailure.ChecksumMismatch => "The transfer was damaged or the file is not the official one: run the command again, or fetch it from another --mirror.",
+            DownloadFailure.ExistingFileDiffers => "Delete it and run the command again to download it anew.",
+            _ => "",
+        };
     }
 }
