@@ -11,7 +11,10 @@ internal static class DataCommand
 
     private static Command Verify()
     {
-        var path = new Argument<string>("path") { Description = "A dataset folder or zip: Omniglot layout or one sub-folder per class." };
+        var path = new Argument<string>("path")
+        {
+            Description = "A dataset zip or folder: an Omniglot zip or its extracted folder, the folder holding the Omniglot sets (as --set data= takes), or a folder with one sub-folder of images per class.",
+        };
         var decode = CliOptions.WholeNumber("--decode", "count|all",
             "How many images to decode as a check: a number (spread evenly, the same files every run) or 'all'.",
             min: 0, defaultValue: 100, word: ("all", DatasetVerifyOptions.All));
@@ -20,38 +23,75 @@ internal static class DataCommand
         command.SetAction(parse =>
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
-            int count = parse.GetValue(decode);
+            var options = new DatasetVerifyOptions { DecodeCount = parse.GetValue(decode) };
+            bool json = format.ValueIn(parse) == OutputFormat.Json;
             string target = parse.GetValue(path)!;
             if (!File.Exists(target) && !Directory.Exists(target))
             {
                 error.WriteLine($"data verify: '{target}' is neither a file nor a folder. Give the path of a dataset zip or folder.");
                 return 2;
             }
-            DatasetReport report = DatasetVerifier.Verify(target, new DatasetVerifyOptions { DecodeCount = count });
-            if (format.ValueIn(parse) == OutputFormat.Json)
+            if (Directory.Exists(target) && DatasetVerifier.FindOmniglotSets(target) is { Count: > 0 } sets)
             {
-                output.WriteLine(JsonSerializer.Serialize(new
-                {
-                    path = report.Path,
-                    layout = report.Layout.ToString(),
-                    alphabets = report.Alphabets,
-                    classes = report.Classes,
-                    images = report.Images,
-                    decoded = report.Decoded,
-                    sha256 = report.Checksum?.Actual,
-                    checksum = report.Checksum?.Status.ToString(),
-                    valid = report.IsValid,
-                    problems = report.Problems.Select(p => p.ToString()).ToArray(),
-                }));
+                return VerifyOmniglotRoot(Path.GetFullPath(target), sets, options with { Layout = DatasetLayout.Omniglot }, json, output);
             }
-            else
-            {
-                output.WriteLine(report.ToString());
-            }
+            DatasetReport report = DatasetVerifier.Verify(target, options);
+            output.WriteLine(json ? JsonSerializer.Serialize(ToJson(report)) : report.ToString());
             return report.IsValid ? 0 : 1;
         });
         return command;
     }
+
+    /// <summary>
+    /// The folder holding the Omniglot sets, as <c>--set data=DIR</c> takes it: each set in it verified on its own (a
+    /// folder's check does not open the zips in it), and the sets training reads that are not there named.
+    /// </summary>
+    private static int VerifyOmniglotRoot(string root, IReadOnlyList<(OmniglotSet Set, string Path)> sets, DatasetVerifyOptions options, bool json, TextWriter output)
+    {
+        DatasetReport[] reports = [.. sets.Select(s => DatasetVerifier.Verify(s.Path, options))];
+        string[] missing = [.. TrainingSets.Except(sets.Select(s => s.Set)).Select(s => s.FileStem())];
+        bool valid = reports.All(r => r.IsValid);
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                path = root,
+                layout = "OmniglotRoot",
+                sets = reports.Select(ToJson).ToArray(),
+                missing,
+                valid,
+            }));
+            return valid ? 0 : 1;
+        }
+        string found = string.Join(", ", sets.Select(s => Path.GetFileName(s.Path)));
+        string reads = $"Omniglot root {root} ({found}): `--set data={root}` reads {string.Join(" and ", TrainingSets.Select(s => s.FileStem()))}";
+        output.WriteLine(missing.Length == 0
+            ? $"{reads} from it."
+            : reads + (missing.Length == 1 ? $"; {missing[0]} is not here" : ", which are not here") +
+              $" (as a zip or an extracted folder): fetch {(missing.Length == 1 ? "it" : "them")} with `metalearn data download omniglot --to {root}`.");
+        foreach (DatasetReport report in reports)
+        {
+            output.WriteLine(report.ToString());
+        }
+        return valid ? 0 : 1;
+    }
+
+    /// <summary>The sets training reads from an Omniglot root (the omniglot task family's data key).</summary>
+    private static readonly OmniglotSet[] TrainingSets = [OmniglotSet.Background, OmniglotSet.Evaluation];
+
+    private static object ToJson(DatasetReport report) => new
+    {
+        path = report.Path,
+        layout = report.Layout.ToString(),
+        alphabets = report.Alphabets,
+        classes = report.Classes,
+        images = report.Images,
+        decoded = report.Decoded,
+        sha256 = report.Checksum?.Actual,
+        checksum = report.Checksum?.Status.ToString(),
+        valid = report.IsValid,
+        problems = report.Problems.Select(p => p.ToString()).ToArray(),
+    };
 
     private static Command Download()
     {

@@ -14,7 +14,7 @@ namespace MetaLearn.Data;
 /// folders (name starting with '.') are skipped; a file named TIFF, WebP, HEIC/HEIF or AVIF counts only if its
 /// bytes are a decoded format, and is otherwise a <see cref="DatasetProblemKind.UnsupportedImage"/>.
 /// </remarks>
-public static class DatasetVerifier
+public static partial class DatasetVerifier
 {
     /// <summary>Drawings per Omniglot character: 20 drawers each drew every character once (Lake et al. 2015).</summary>
     public const int OmniglotDrawingsPerCharacter = 20;
@@ -72,9 +72,10 @@ public static class DatasetVerifier
             Index index = layout == DatasetLayout.Omniglot ? IndexOmniglot(archive, problems) : IndexImageFolder(archive, isZip, problems);
             if (index.Classes.Count == 0)
             {
-                problems.Add(DatasetProblemKind.NoImages, "", layout == DatasetLayout.Omniglot
+                problems.Add(DatasetProblemKind.NoImages, "", (layout == DatasetLayout.Omniglot
                     ? "no PNG drawings in the layout [SET/]ALPHABET/characterNN/IIII_DD.png."
-                    : $"no class folder holds an image. Put each class's images ({ImageFiles.ExtensionList}) in its own sub-folder, e.g. cat/1.png, dog/1.jpg.");
+                    : $"no class folder holds an image. Put each class's images ({ImageFiles.ExtensionList}) in its own sub-folder, e.g. cat/1.png, dog/1.jpg.")
+                    + (isZip ? "" : ZipsInside(archive)));
             }
             int decoded = Decode(archive, index, layout, options.DecodeCount, problems);
             int[] counts = [.. index.Classes.Select(c => c.Files.Count)];
