@@ -16,18 +16,12 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
             HelpName = "name",
         };
-        var reps = new Option<int>("--reps") { Description = "Timed repetitions per run, after warm-up.", DefaultValueFactory = _ => 5, HelpName = "count" };
-        var threads = new Option<int>("--threads") { Description = "Threads for the tasks of a meta-batch; 0 means one per core.", DefaultValueFactory = _ => 0, HelpName = "count" };
+        var reps = CliOptions.WholeNumber("--reps", "count", "Timed repetitions per run, after warm-up.", min: 1, defaultValue: 5);
+        var threads = CliOptions.WholeNumber("--threads", "count", "Threads for the tasks of a meta-batch; 0 means one per core.", min: 0, defaultValue: 0);
         var against = new Option<string?>("--against") { Description = "Also run the same workloads in another library, interleaved: pytorch.", HelpName = "library" };
-        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds with --against.", DefaultValueFactory = _ => 3, HelpName = "count" };
+        var rounds = CliOptions.WholeNumber("--rounds", "count", "Interleaved rounds with --against.", min: 1, defaultValue: 3);
         var python = new Option<string>("--python") { Description = "Python interpreter with torch, for --against pytorch.", DefaultValueFactory = _ => SideBySide.DefaultPython, HelpName = "path" };
-        // Enum values in lower case, in help, completions and errors. AcceptOnlyFromAmong replaces the enum's PascalCase
-        // completions (which help joins into the placeholder) and rejects numbers, which the enum converter would take;
-        // the converter still parses the value case-insensitively. Help prints a default value with ToString(), and the
-        // HelpBuilder that could override that text is internal in System.CommandLine 3, so the option has no default
-        // value of its own: the description states it and GetValue(...) ?? DefaultFormat applies it.
-        var format = new Option<OutputFormat?>("--format") { Description = $"Output format. [default: {Lower(DefaultFormat)}]" };
-        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, Enum.GetValues<OutputFormat>().Select(Lower).ToArray());
+        var format = CliOptions.Choice("--format", "Output format.", OutputFormat.Table);
 
         var command = new Command("bench", "Time the benchmark workloads (ms per step), optionally side by side with PyTorch on this machine.")
         {
@@ -49,7 +43,7 @@ internal static class BenchCommand
                 return 2;
             }
             threadCount = threadCount == 0 ? Environment.ProcessorCount : threadCount;
-            OutputFormat outputFormat = parse.GetValue(format) ?? DefaultFormat;
+            OutputFormat outputFormat = format.ValueIn(parse);
             string cpu = CpuModel.Read();
 
             string? other = parse.GetValue(against);
@@ -92,10 +86,6 @@ internal static class BenchCommand
         });
         return command;
     }
-
-    private const OutputFormat DefaultFormat = OutputFormat.Table;
-
-    private static string Lower(OutputFormat value) => value.ToString().ToLowerInvariant();
 
     /// <summary>The line under a side-by-side table: the machine, the BLAS kernels PyTorch ran (the same in every
     /// run, or all of them listed), and the OpenBLAS overrides of this environment that PyTorch did not get.</summary>

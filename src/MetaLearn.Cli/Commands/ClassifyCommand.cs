@@ -37,7 +37,7 @@ internal static class ClassifyCommand
         var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A classification checkpoint in its run directory.", Required = true };
         var support = new Option<string>("--support") { HelpName = "dir", Description = "Folder with one sub-folder of images per class (1..K images each; PNG, JPEG, BMP, GIF or TGA).", Required = true };
         var query = new Option<string[]>("--query") { HelpName = "path", Description = "Query images or folders of them (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
-        var format = new Option<ClassifyFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => ClassifyFormat.Table };
+        var format = CliOptions.Choice("--format", "Output format.", ClassifyFormat.Table);
         var command = new Command("classify", "Classify your own images: adapt a checkpoint to a support folder and predict each query's class.") { checkpoint, support, query, format };
         command.SetAction(parse =>
         {
@@ -76,7 +76,7 @@ internal static class ClassifyCommand
                     }
                     rows.Add((queries[q], classes[best], probabilities[(q * classes.Length) + best]));
                 }
-                Print(output, rows, parse.GetValue(format));
+                Print(output, rows, format.ValueIn(parse));
                 return 0;
             }
             catch (UsageException e)

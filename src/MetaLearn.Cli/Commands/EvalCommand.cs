@@ -17,10 +17,10 @@ internal static class EvalCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A checkpoint in a run directory (its config.json says how to rebuild the learner and tasks).", Required = true };
-        var episodes = new Option<int>("--episodes") { HelpName = "n", Description = "Test episodes.", DefaultValueFactory = _ => 1000 };
-        var ways = new Option<int?>("--ways") { HelpName = "n", Description = "Classes per test task (default: the run's; learners with a fixed head need the trained ways)." };
-        var shots = new Option<int?>("--shots") { HelpName = "n", Description = "Support examples per class (regression: support points; default: the run's)." };
-        var format = new Option<OutputFormat>("--format") { Description = "Output format.", DefaultValueFactory = _ => OutputFormat.Table };
+        var episodes = CliOptions.WholeNumber("--episodes", "n", "Test episodes.", min: 1, defaultValue: 1000);
+        var ways = CliOptions.OptionalWholeNumber("--ways", "n", "Classes per test task (default: the run's; learners with a fixed head need the trained ways).", min: 2);
+        var shots = CliOptions.OptionalWholeNumber("--shots", "n", "Support examples per class (regression: support points; default: the run's).", min: 1);
+        var format = CliOptions.Choice("--format", "Output format.", OutputFormat.Table);
         var batchNorm = new Option<string?>("--batch-norm")
         {
             HelpName = "support|transductive|running",

@@ -127,10 +127,11 @@ public static class DatasetDownloader
                 ChecksumCheck.Compare(actual, checkAgainst, checkAgainst is null ? null : expectedSource), temp, contents);
             if (check.Status == ChecksumStatus.Mismatch)
             {
-                throw new DatasetDownloadException(url,
+                throw new DatasetDownloadException(url, target, DownloadFailure.ChecksumMismatch,
                     $"Download of {url}: the {bytes:N0} bytes received have SHA-256 {actual}, but {checkAgainst} was expected ({expectedSource})" +
                     (contentProblem is null ? ". " : $", and {contentProblem}. ") +
-                    $"Nothing was written to '{target}'. The transfer was damaged or the file has changed; if you trust the source, " +
+                    $"Nothing was written to '{target}'.",
+                    "The transfer was damaged or the file has changed; if you trust the source, " +
                     "pass DownloadOptions.ExpectedSha256 with the new value (or VerifyChecksum = false) and check the contents with DatasetVerifier.");
             }
             File.Move(temp, target, overwrite: true);
@@ -151,8 +152,8 @@ public static class DatasetDownloader
             ChecksumCheck.Compare(FileChecksum.Sha256(target), expected, expected is null ? null : expectedSource), target, contents);
         if (check.Status == ChecksumStatus.Mismatch)
         {
-            throw new IOException(
-                $"Download of {url}: '{target}' already exists with SHA-256 {check.Actual}, not the expected {expected}. " +
+            throw new DatasetDownloadException(url, target, DownloadFailure.ExistingFileDiffers,
+                $"Download of {url}: '{target}' already exists with SHA-256 {check.Actual}, not the expected {expected}.",
                 "Delete it or set DownloadOptions.Overwrite = true to download it again.");
         }
         return new DownloadResult(target, url, new FileInfo(target).Length, check, Downloaded: false);
@@ -172,7 +173,8 @@ public static class DatasetDownloader
             {
                 if (!File.Exists(url.LocalPath))
                 {
-                    throw new DatasetDownloadException(url, $"Download of {url}: the local file '{url.LocalPath}' does not exist. Check the mirror folder.");
+                    throw new DatasetDownloadException(url, target, DownloadFailure.MissingLocalFile,
+                        $"Download of {url}: the local file '{url.LocalPath}' does not exist.", "Check the mirror folder.");
                 }
                 await using FileStream local = File.OpenRead(url.LocalPath);
                 return await CopyAsync(local, temp, options.Progress, timeout.Token).ConfigureAwait(false);
@@ -180,8 +182,8 @@ public static class DatasetDownloader
             using HttpResponseMessage response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new DatasetDownloadException(url,
-                    $"Download of {url}: the server answered {(int)response.StatusCode} {response.ReasonPhrase}. " +
+                throw new DatasetDownloadException(url, target, DownloadFailure.HttpError,
+                    $"Download of {url}: the server answered {(int)response.StatusCode} {response.ReasonPhrase}.",
                     "Check the URL (the file may have moved) or download it by hand.");
             }
             await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
@@ -189,13 +191,13 @@ public static class DatasetDownloader
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new DatasetDownloadException(url,
-                $"Download of {url}: no complete answer within {options.Timeout.TotalSeconds:0.#} s. {NoNetworkHint(url, target)}", e);
+            throw new DatasetDownloadException(url, target, DownloadFailure.TimedOut,
+                $"Download of {url}: no complete answer within {options.Timeout.TotalSeconds:0.#} s.", NoNetworkHint(url, target), e);
         }
         catch (HttpRequestException e)
         {
             string what = e.InnerException is SocketException s ? $"{s.SocketErrorCode}: {e.Message}" : e.Message;
-            throw new DatasetDownloadException(url, $"Download of {url}: cannot reach the server ({what}). {NoNetworkHint(url, target)}", e);
+            throw new DatasetDownloadException(url, target, DownloadFailure.Unreachable, $"Download of {url}: cannot reach the server ({what}).", NoNetworkHint(url, target), e);
         }
     }
 

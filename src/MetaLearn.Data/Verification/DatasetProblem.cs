@@ -9,16 +9,16 @@ public enum DatasetProblemKind
     /// <summary>A zip entry cannot be read (bad compressed data or CRC).</summary>
     UnreadableEntry,
 
-    /// <summary>A PNG that does not decode (wrong signature, bad chunk CRC, truncated image data, ...).</summary>
+    /// <summary>An Omniglot drawing (PNG) that does not decode (wrong signature, bad chunk CRC, truncated image data, ...); an image folder's are <see cref="UndecodableImage"/>.</summary>
     UndecodablePng,
 
-    /// <summary>A class folder (or an Omniglot alphabet folder) with no PNG files.</summary>
+    /// <summary>A class folder with no images (an Omniglot character or alphabet folder: no PNG drawings).</summary>
     EmptyClass,
 
-    /// <summary>An image in a format other than PNG (JPEG, BMP, ...), which the readers refuse.</summary>
+    /// <summary>An image other than PNG (JPEG, BMP, ...) in an Omniglot layout, whose reader takes PNG drawings only. (An image folder takes every format <see cref="ImageDecoder"/> decodes.)</summary>
     NotPng,
 
-    /// <summary>A PNG outside the expected layout (e.g. directly in the root of an image folder), so no reader uses it.</summary>
+    /// <summary>An image outside the expected layout (e.g. directly in the root of an image folder), so no reader uses it.</summary>
     MisplacedFile,
 
     /// <summary>Counts differ from what the layout promises (an Omniglot character without 20 drawings, a known set with the wrong totals).</summary>
@@ -29,6 +29,15 @@ public enum DatasetProblemKind
 
     /// <summary>No images at all.</summary>
     NoImages,
+
+    /// <summary>An image of an image folder (PNG, JPEG, BMP, GIF or TGA) that does not decode: damaged, or another kind of file under an image name.</summary>
+    UndecodableImage,
+
+    /// <summary>
+    /// An image-folder file named as a format that is recognised but not decoded (TIFF, WebP, HEIC/HEIF, AVIF) whose
+    /// bytes are not a decoded one either: the image-folder reader refuses the folder until it is converted.
+    /// </summary>
+    UnsupportedImage,
 }
 
 /// <summary>One problem found by <see cref="DatasetVerifier"/>.</summary>

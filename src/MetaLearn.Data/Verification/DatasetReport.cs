@@ -20,10 +20,10 @@ public sealed record DatasetReport
     /// <summary>Omniglot alphabets (0 for an image folder).</summary>
     public int Alphabets { get; init; }
 
-    /// <summary>Classes: Omniglot characters, or image-folder class folders that hold PNGs.</summary>
+    /// <summary>Classes: Omniglot characters, or image-folder class folders that hold images.</summary>
     public int Classes { get; init; }
 
-    /// <summary>PNG files in classes (Omniglot drawings).</summary>
+    /// <summary>Images in classes: Omniglot's PNG drawings, or an image folder's images of every supported format.</summary>
     public int Images { get; init; }
 
     /// <summary>Fewest images in a class (0 when there are no classes).</summary>
@@ -32,10 +32,10 @@ public sealed record DatasetReport
     /// <summary>Most images in a class.</summary>
     public int MaxImagesPerClass { get; init; }
 
-    /// <summary>Files that are neither PNG nor another image type (notes, .DS_Store, ...); readers skip them.</summary>
+    /// <summary>Files the reader skips: files that are not images (notes.txt, Thumbs.db) and, in an image folder, hidden files and folders (.DS_Store, "._x.png", .git).</summary>
     public int IgnoredFiles { get; init; }
 
-    /// <summary>How many PNGs were decoded (see <see cref="DatasetVerifyOptions.DecodeCount"/>).</summary>
+    /// <summary>How many images were decoded (see <see cref="DatasetVerifyOptions.DecodeCount"/>).</summary>
     public int Decoded { get; init; }
 
     /// <summary>The zip's SHA-256 check, or null for a folder or when not computed.</summary>

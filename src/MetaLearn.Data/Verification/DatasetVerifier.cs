@@ -3,11 +3,18 @@ namespace MetaLearn.Data;
 /// <summary>
 /// Checks a dataset zip or folder before training on it, the library side of <c>metalearn data verify PATH</c>:
 /// counts (alphabets, characters and drawings for Omniglot; classes and images for an image folder), empty
-/// classes, non-PNG images, files outside the layout, PNGs that do not decode (optionally, on an even sample),
-/// and a zip's SHA-256 against the expected value. Everything found goes into a <see cref="DatasetReport"/>;
-/// only a missing path or invalid options throw.
+/// classes, files outside the layout or in a format the reader does not take, images that do not decode
+/// (optionally, on an even sample), and a zip's SHA-256 against the expected value. Everything found goes into a
+/// <see cref="DatasetReport"/>; only a missing path or invalid options throw.
 /// </summary>
-public static class DatasetVerifier
+/// <remarks>
+/// Each layout is checked by its reader's rule. Omniglot (<see cref="OmniglotDataset"/>) reads PNG drawings only.
+/// An image folder (<see cref="ImageFolderDataset"/>) follows <see cref="ImageFiles"/>: PNG, JPEG, BMP, GIF and TGA
+/// by extension in any letter case, decoded by their bytes with <see cref="ImageDecoder"/>; hidden files and
+/// folders (name starting with '.') are skipped; a file named TIFF, WebP, HEIC/HEIF or AVIF counts only if its
+/// bytes are a decoded format, and is otherwise a <see cref="DatasetProblemKind.UnsupportedImage"/>.
+/// </remarks>
+public static partial class DatasetVerifier
 {
     /// <summary>Drawings per Omniglot character: 20 drawers each drew every character once (Lake et al. 2015).</summary>
     public const int OmniglotDrawingsPerCharacter = 20;
@@ -29,7 +36,7 @@ public static class DatasetVerifier
         {
             throw new FileNotFoundException(
                 $"Dataset verify: nothing at '{full}'. Give an Omniglot zip (e.g. images_background.zip, from {DatasetDownloader.OmniglotBaseUrl}) " +
-                "or its extracted folder, or a folder with one sub-folder of PNG files per class.", full);
+                "or its extracted folder, or a folder with one sub-folder of images per class.", full);
         }
         var problems = new ProblemList(options.MaxProblems);
         ChecksumCheck? checksum = isZip && options.ComputeChecksum ? CheckSum(full, options.ExpectedSha256) : null;
@@ -65,11 +72,12 @@ public static class DatasetVerifier
             Index index = layout == DatasetLayout.Omniglot ? IndexOmniglot(archive, problems) : IndexImageFolder(archive, isZip, problems);
             if (index.Classes.Count == 0)
             {
-                problems.Add(DatasetProblemKind.NoImages, "", layout == DatasetLayout.Omniglot
+                problems.Add(DatasetProblemKind.NoImages, "", (layout == DatasetLayout.Omniglot
                     ? "no PNG drawings in the layout [SET/]ALPHABET/characterNN/IIII_DD.png."
-                    : "no class folder holds a PNG image. Put each class's PNG files in its own sub-folder, e.g. cat/1.png, dog/1.png.");
+                    : $"no class folder holds an image. Put each class's images ({ImageFiles.ExtensionList}) in its own sub-folder, e.g. cat/1.png, dog/1.jpg.")
+                    + (isZip ? "" : ZipsInside(archive)));
             }
-            int decoded = Decode(archive, index, options.DecodeCount, problems);
+            int decoded = Decode(archive, index, layout, options.DecodeCount, problems);
             int[] counts = [.. index.Classes.Select(c => c.Files.Count)];
             if (contentsMaySettle)
             {
@@ -149,7 +157,7 @@ public static class DatasetVerifier
             {
                 problems.Add(DatasetProblemKind.MisplacedFile, file, "a PNG outside ALPHABET/characterNN/; the Omniglot reader will not use it.");
             }
-            else if (IsOtherImage(file))
+            else if (ImageFormatExtensions.FromExtension(file) != ImageFormat.Unknown)
             {
                 problems.Add(DatasetProblemKind.NotPng, file, "only PNG drawings are read; convert it to PNG or remove it.");
             }
@@ -211,7 +219,8 @@ public static class DatasetVerifier
         var classes = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string folder in archive.Folders)
         {
-            if (folder.Length > prefix.Length && (folder + "/").StartsWith(prefix, StringComparison.Ordinal) && folder.IndexOf('/', prefix.Length) < 0)
+            if (folder.Length > prefix.Length && (folder + "/").StartsWith(prefix, StringComparison.Ordinal) && folder.IndexOf('/', prefix.Length) < 0
+                && !ImageFiles.IsHidden(folder))
             {
                 classes[folder] = [];
             }
@@ -219,9 +228,36 @@ public static class DatasetVerifier
         int ignored = 0;
         foreach (string file in archive.Files)
         {
+            // As ImageFiles: a file in a hidden folder, or hidden itself (.DS_Store, "._x.png"), is not read.
+            if (file.Length > prefix.Length && file[prefix.Length..].Split('/').Any(part => part.StartsWith('.')))
+            {
+                ignored++;
+                continue;
+            }
             int slash = file.IndexOf('/', prefix.Length);
             bool inClass = file.StartsWith(prefix, StringComparison.Ordinal) && slash > 0;
-            if (IsPng(file) && inClass)
+            bool image = ImageFiles.HasImageExtension(file);
+            if (!image && ImageFormatExtensions.FromExtension(file) != ImageFormat.Unknown)
+            {
+                // Named TIFF, WebP, HEIC/HEIF or AVIF: the reader decodes it by its bytes, keeps it if they are a format it
+                // decodes, and otherwise refuses the folder.
+                try
+                {
+                    ImageDecoder.Decode(archive.Read(file), NameForErrors(archive, file));
+                    image = true;
+                }
+                catch (ImageFormatException e)
+                {
+                    problems.Add(DatasetProblemKind.UnsupportedImage, file, e.Message);
+                    continue;
+                }
+                catch (InvalidDataException e)
+                {
+                    problems.Add(DatasetProblemKind.UnreadableEntry, file, e.Message);
+                    continue;
+                }
+            }
+            if (image && inClass)
             {
                 string folder = file[..slash];
                 if (!classes.TryGetValue(folder, out var list))
@@ -230,13 +266,9 @@ public static class DatasetVerifier
                 }
                 list.Add(file);
             }
-            else if (IsPng(file))
+            else if (image)
             {
-                problems.Add(DatasetProblemKind.MisplacedFile, file, "a PNG outside any class folder; the image-folder reader only uses PNGs inside class sub-folders.");
-            }
-            else if (IsOtherImage(file))
-            {
-                problems.Add(DatasetProblemKind.NotPng, file, "only PNG images are read, and the image-folder reader refuses a folder holding other image types; convert it to PNG or move it out.");
+                problems.Add(DatasetProblemKind.MisplacedFile, file, "an image outside any class folder; the image-folder reader only reads images inside class sub-folders.");
             }
             else
             {
@@ -247,13 +279,14 @@ public static class DatasetVerifier
         {
             if (files.Count == 0)
             {
-                problems.Add(DatasetProblemKind.EmptyClass, folder, "class folder has no PNG files; the image-folder reader refuses it. Add images or remove the folder.");
+                problems.Add(DatasetProblemKind.EmptyClass, folder,
+                    $"class folder has no images (files ending in {ImageFiles.ExtensionList}, any letter case; hidden files are skipped); the image-folder reader refuses it. Add images or remove the folder.");
             }
         }
         return new Index([.. classes.Where(kv => kv.Value.Count > 0).Select(kv => (kv.Key, (IReadOnlyList<string>)kv.Value))], 0, ignored);
     }
 
-    /// <summary>Folders with no sub-folder and no PNG class under them.</summary>
+    /// <summary>Folders with no sub-folder and no class of PNG drawings under them.</summary>
     private static IEnumerable<string> EmptyLeafFolders(ImageArchive archive, IEnumerable<string> classFolders)
     {
         var parents = new HashSet<string>(StringComparer.Ordinal);
@@ -269,8 +302,11 @@ public static class DatasetVerifier
         return archive.Folders.Where(f => !parents.Contains(f) && !withImages.Contains(f));
     }
 
-    /// <summary>Decodes <paramref name="count"/> PNGs spread evenly over the class files (in parallel); returns how many.</summary>
-    private static int Decode(ImageArchive archive, Index index, int count, ProblemList problems)
+    /// <summary>
+    /// Decodes <paramref name="count"/> images spread evenly over the class files (in parallel) as the layout's reader
+    /// would: PNG only for Omniglot, any supported format for an image folder. Returns how many.
+    /// </summary>
+    private static int Decode(ImageArchive archive, Index index, DatasetLayout layout, int count, ProblemList problems)
     {
         string[] files = [.. index.Classes.SelectMany(c => c.Files)];
         if (count == 0 || files.Length == 0)
@@ -284,11 +320,19 @@ public static class DatasetVerifier
             string file = files[(int)((long)j * files.Length / n)];
             try
             {
-                PngDecoder.Decode(archive.Read(file), $"{archive.Location}:{file}");
+                byte[] bytes = archive.Read(file);
+                if (layout == DatasetLayout.Omniglot)
+                {
+                    PngDecoder.Decode(bytes, NameForErrors(archive, file));
+                }
+                else
+                {
+                    ImageDecoder.Decode(bytes, NameForErrors(archive, file));
+                }
             }
-            catch (PngFormatException e)
+            catch (ImageFormatException e)
             {
-                found[j] = new DatasetProblem(DatasetProblemKind.UndecodablePng, file, e.Message);
+                found[j] = new DatasetProblem(layout == DatasetLayout.Omniglot ? DatasetProblemKind.UndecodablePng : DatasetProblemKind.UndecodableImage, file, e.Message);
             }
             catch (InvalidDataException e)
             {
@@ -317,7 +361,10 @@ public static class DatasetVerifier
 
     private static bool IsPng(string file) => file.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsOtherImage(string file) => ImageFolderDataset.OtherImageTypes.Contains(System.IO.Path.GetExtension(file).ToLowerInvariant());
+    /// <summary>How a decoder's message names a file: the path of a file in a folder, ZIP:ENTRY for a zip entry.</summary>
+    private static string NameForErrors(ImageArchive archive, string file) => Directory.Exists(archive.Location)
+        ? System.IO.Path.Combine(archive.Location, file.Replace('/', System.IO.Path.DirectorySeparatorChar))
+        : $"{archive.Location}:{file}";
 
     private sealed record Index(IReadOnlyList<(string Folder, IReadOnlyList<string> Files)> Classes, int Alphabets, int Ignored);
 

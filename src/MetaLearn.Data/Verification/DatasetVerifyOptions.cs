@@ -9,21 +9,21 @@ public enum DatasetLayout
     /// <summary><c>[SET/]ALPHABET/characterNN/IIII_DD.png</c>, as <see cref="OmniglotDataset"/> reads.</summary>
     Omniglot,
 
-    /// <summary>One sub-folder of PNGs per class, as <see cref="ImageFolderDataset"/> reads.</summary>
+    /// <summary>One sub-folder of images per class, as <see cref="ImageFolderDataset"/> reads.</summary>
     ImageFolder,
 }
 
 /// <summary>What <see cref="DatasetVerifier.Verify"/> checks.</summary>
 public sealed record DatasetVerifyOptions
 {
-    /// <summary>Use as <see cref="DecodeCount"/> to decode every PNG.</summary>
+    /// <summary>Use as <see cref="DecodeCount"/> to decode every image.</summary>
     public const int All = int.MaxValue;
 
     /// <summary>The layout to expect; <see cref="DatasetLayout.Auto"/> by default.</summary>
     public DatasetLayout Layout { get; init; } = DatasetLayout.Auto;
 
     /// <summary>
-    /// How many PNGs to decode: 0 (default) only indexes and counts; n decodes n files spread evenly over the
+    /// How many images to decode: 0 (default) only indexes and counts; n decodes n files spread evenly over the
     /// ordinal file list (deterministic, so two runs check the same files); <see cref="All"/> decodes every one.
     /// </summary>
     public int DecodeCount { get; init; }

@@ -106,7 +106,7 @@ public sealed class DatasetDownloaderTests : IDisposable
         File.WriteAllBytes(target, [1, 2, 3]);
         var handler = new FixedHandler(HttpStatusCode.OK, Payload);
         var options = new DownloadOptions { Handler = handler, ExpectedSha256 = PayloadSha };
-        var e = await Assert.ThrowsAsync<IOException>(() => DatasetDownloader.DownloadAsync(new Uri("http://example.test/data.bin"), target, options));
+        var e = await Assert.ThrowsAsync<DatasetDownloadException>(() => DatasetDownloader.DownloadAsync(new Uri("http://example.test/data.bin"), target, options));
         Assert.Contains("already exists", e.Message);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(target));
 

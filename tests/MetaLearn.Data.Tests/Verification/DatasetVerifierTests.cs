@@ -123,7 +123,7 @@ public sealed class DatasetVerifierTests : IDisposable
         Assert.Equal(DatasetLayout.ImageFolder, r.Layout);
         Assert.Equal((0, 2, 5, 2, 3, 5), (r.Alphabets, r.Classes, r.Images, r.MinImagesPerClass, r.MaxImagesPerClass, r.Decoded));
         Assert.Equal(
-            [(DatasetProblemKind.MisplacedFile, "stray.png"), (DatasetProblemKind.EmptyClass, "empty"), (DatasetProblemKind.UndecodablePng, "dog/broken.png")],
+            [(DatasetProblemKind.MisplacedFile, "stray.png"), (DatasetProblemKind.EmptyClass, "empty"), (DatasetProblemKind.UndecodableImage, "dog/broken.png")],
             r.Problems.Select(p => (p.Kind, p.Path)));
         Assert.Contains("truncated", r.Problems[2].Message);
 
