@@ -91,6 +91,28 @@ public sealed class LstmTests : IDisposable
     }
 
     [Fact]
+    public void SecondOrderGradientsInsideATensorScopeEqualThoseOutside()
+    {
+        // The learners run every task in a TensorScope; the pooled memory must not change a value.
+        var lstm = new Lstm(16, 8, new Rng(12), bidirectional: true); // weight_ih [32, 16] and the activations are pooled (>= 256 elements)
+        Tensor x = Tensor.Normal(new Rng(13), [30, 2, 16]);
+        Tensor[] Gradients()
+        {
+            Tensor[] wrt = [.. lstm.Parameters.Tensors];
+            (Tensor output, Tensor h, Tensor c) = lstm.Run(x);
+            Tensor[] g = Autograd.Grad(output.Square().Sum() + h.Sum() + c.Sum(), wrt, createGraph: true);
+            return Autograd.Grad(g.Select(t => t.Square().Sum()).Aggregate((a, b) => a + b), wrt);
+        }
+        Tensor[] outside = Gradients();
+        for (int run = 0; run < 2; run++) // the second run reuses the first one's pooled arrays
+        {
+            using TensorScope scope = TensorScope.Begin();
+            Tensor[] inside = scope.Keep(Gradients());
+            Assert.Equal(outside.Select(t => t.ToFloatArray()), inside.Select(t => t.ToFloatArray()));
+        }
+    }
+
+    [Fact]
     public void CellRejectsBadInputNamingTheLayerShapesAndFix()
     {
         var cell = new LstmCell(5, 4, new Rng(1));
