@@ -3,6 +3,10 @@
 * nn_golden.json: for every layer, an input, the parameters, the output, and the gradients of
   sum(output * r) (r a fixed random tensor) with respect to the input and every parameter;
   batch-norm cases also record the running statistics after the call.
+* nn_golden.json "recurrent_cases": LSTMCell and LSTM in float64 with their own seed (drawn inside
+  torch.random.fork_rng, so adding them changed none of the values above): input, initial states, parameters,
+  outputs, final states, and the gradients of sum(output * r_output) + sum(h * r_h) + sum(c * r_c) with respect to
+  the input, the initial states and every parameter; plus the module's state_dict keys.
 * torch_written.safetensors: a state dict written by hand in the safetensors format (struct + json,
   no safetensors package), which MetaLearn must load; its tensors are listed in nn_golden.json too.
 
@@ -95,6 +99,54 @@ def cases():
     return c
 
 
+def recurrent_case(name, module, x, state=None):
+    module = module.double()
+    x = x.double().clone().requires_grad_()
+    state = tuple(s.double().clone().requires_grad_() for s in state) if state is not None else None
+    params = dict(module.named_parameters())
+    if isinstance(module, nn.LSTMCell):
+        h, c = module(x, state) if state is not None else module(x)
+        outputs = {"h": h, "c": c}
+    else:
+        y, (h, c) = module(x, state) if state is not None else module(x)
+        outputs = {"output": y, "h": h, "c": c}
+    weights = {k: torch.rand_like(v) + 0.5 for k, v in outputs.items()}
+    loss = sum((v * weights[k]).sum() for k, v in outputs.items())
+    wrt = [x] + (list(state) if state is not None else []) + list(params.values())
+    grads = list(torch.autograd.grad(loss, wrt))
+    out = {
+        "name": name,
+        "module": type(module).__name__,
+        "input_size": module.input_size,
+        "hidden_size": module.hidden_size,
+        "bias": module.bias,
+        "bidirectional": getattr(module, "bidirectional", False),
+        "input": enc(x),
+        "params": {k: enc(v) for k, v in params.items()},
+        "state_dict_keys": list(module.state_dict().keys()),
+        "outputs": {k: enc(v) for k, v in outputs.items()},
+        "output_weights": {k: enc(v) for k, v in weights.items()},
+        "grad_input": enc(grads.pop(0)),
+    }
+    if state is not None:
+        out["h0"], out["c0"] = enc(state[0]), enc(state[1])
+        out["grad_h0"], out["grad_c0"] = enc(grads.pop(0)), enc(grads.pop(0))
+    out["grad_params"] = {k: enc(g) for k, g in zip(params.keys(), grads)}
+    return out
+
+
+def recurrent_cases():
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(4321)
+        c = []
+        c.append(recurrent_case("lstm_cell", nn.LSTMCell(5, 4), torch.randn(3, 5), (torch.randn(3, 4), torch.randn(3, 4))))
+        c.append(recurrent_case("lstm_cell_no_bias_zero_state", nn.LSTMCell(3, 2, bias=False), torch.randn(2, 3) * 2))
+        c.append(recurrent_case("lstm_bidirectional", nn.LSTM(5, 4, bidirectional=True), torch.randn(4, 3, 5),
+                                (torch.randn(2, 3, 4), torch.randn(2, 3, 4))))
+        c.append(recurrent_case("lstm_unidirectional_zero_state", nn.LSTM(3, 5), torch.randn(3, 2, 3) * 2))
+        return c
+
+
 def write_safetensors(path, tensors, metadata):
     """The safetensors layout: u64 little-endian header length, JSON header, then raw little-endian data."""
     dtypes = {torch.float32: "F32", torch.float64: "F64"}
@@ -122,10 +174,10 @@ def torch_checkpoint():
 
 
 def main():
-    out = {"torch_version": torch.__version__, "cases": cases(), "torch_written": torch_checkpoint()}
+    out = {"torch_version": torch.__version__, "cases": cases(), "torch_written": torch_checkpoint(), "recurrent_cases": recurrent_cases()}
     with open(os.path.join(HERE, "nn_golden.json"), "w") as f:
         json.dump(out, f)
-    print("wrote", len(out["cases"]), "layer cases and torch_written.safetensors")
+    print("wrote", len(out["cases"]), "layer cases,", len(out["recurrent_cases"]), "recurrent cases and torch_written.safetensors")
 
 
 if __name__ == "__main__":

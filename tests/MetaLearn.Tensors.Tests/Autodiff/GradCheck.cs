@@ -6,6 +6,9 @@ namespace MetaLearn.Tensors.Tests.Autodiff;
 /// the Hessian-vector product <c>h(x) = sum_i v_i . dL/dx_i</c> and compares it with central differences of
 /// the analytic first derivative.
 /// </summary>
+/// <remarks>
+/// Uses the engine's public API only: MetaLearn.NN.Tests compiles this file in to check its layers the same way.
+/// </remarks>
 internal static class GradCheck
 {
     private const double Step = 1e-6;
@@ -28,7 +31,7 @@ internal static class GradCheck
     {
         Tensor weights = Weights(f, inputs);
         var rng = new Rng(7);
-        Tensor[] directions = inputs.Select(x => Tensor.Normal(rng, x.ShapeArray, dtype: DType.Float64)).ToArray();
+        Tensor[] directions = inputs.Select(x => Tensor.Normal(rng, x.Shape.ToArray(), dtype: DType.Float64)).ToArray();
 
         // h(x) = sum_i <v_i, dL/dx_i>, with the first derivative built as a graph.
         Func<Tensor[], Tensor> hessianVector = xs =>
@@ -76,7 +79,7 @@ internal static class GradCheck
     private static Tensor[] Replace(Tensor[] inputs, int which, double[] values)
     {
         Tensor[] leaves = Leaves(inputs);
-        leaves[which] = Tensor.FromArray(values, inputs[which].ShapeArray).SetRequiresGrad();
+        leaves[which] = Tensor.FromArray(values, inputs[which].Shape.ToArray()).SetRequiresGrad();
         return leaves;
     }
 
@@ -90,7 +93,7 @@ internal static class GradCheck
             y = f(Leaves(inputs));
         }
         Assert.Equal(DType.Float64, y.DType);
-        return Tensor.Uniform(new Rng(11), y.ShapeArray, 0.5, 1.5, DType.Float64);
+        return Tensor.Uniform(new Rng(11), y.Shape.ToArray(), 0.5, 1.5, DType.Float64);
     }
 
     private static void Compare(string what, double[] analytic, double[] numeric, double atol, double rtol)
