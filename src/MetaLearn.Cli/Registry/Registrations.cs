@@ -11,6 +11,7 @@ internal static class Registrations
         AnilRegistration.Learner,
         ReptileRegistration.Learner,
         ProtoNetRegistration.Learner,
+        MatchingNetworksRegistration.Learner,
         RelationNetworksRegistration.Learner,
     ];
 
