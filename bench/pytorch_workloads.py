@@ -171,6 +171,43 @@ def relation(ways, shots, queries):
     return step
 
 
+def matching(fce, tasks=4, ways=5, shots=1, queries=15):
+    """Matching Networks (Vinyals et al. 2016): the 4-layer max-pool convnet, cosine attention over the support set,
+    optionally full-context embeddings (a bidirectional LSTM over the support set, an attention LSTM of 5 steps for the
+    queries); -log P(y) averaged over a meta-batch of tasks, one Adam."""
+    import torch.nn as nn
+    p = conv_params(0)
+    params = list(p)
+    if fce:
+        support_lstm, query_lstm = nn.LSTM(64, 64, bidirectional=True), nn.LSTMCell(128, 64)
+        params += list(support_lstm.parameters()) + list(query_lstm.parameters())
+    opt = torch.optim.Adam(params, lr=1e-3)
+    support_labels = torch.arange(ways).repeat_interleave(shots)
+    query_labels = torch.arange(ways).repeat_interleave(queries)
+    one_hot = F.one_hot(support_labels, ways).float()
+
+    def step():
+        opt.zero_grad()
+        for _ in range(tasks):
+            z = convnet(p, torch.rand(ways * (shots + queries), 1, 28, 28), head=False)
+            g, f = z[:ways * shots], z[ways * shots:]
+            if fce:
+                out, _ = support_lstm(g.unsqueeze(1))
+                g = g + out[:, 0, :64] + out[:, 0, 64:]
+                h = torch.zeros_like(f)
+                c = torch.zeros_like(f)
+                for _ in range(5):
+                    r = torch.softmax(h @ g.t(), 1) @ g
+                    h, c = query_lstm(torch.cat([f, r], 1), (h, c))
+                    h = h + f
+                f = h
+            cosine = F.normalize(f, dim=1) @ F.normalize(g, dim=1).t()
+            log_p = (torch.softmax(cosine, 1) @ one_hot).log()
+            (F.nll_loss(log_p, query_labels) / tasks).backward()
+        opt.step()
+    return step
+
+
 def sgemm(n):
     a, b = torch.rand(n, n), torch.rand(n, n)
 
@@ -188,6 +225,8 @@ WORKLOADS = {
     "reptile-sinusoid": reptile_sinusoid,
     "relation-5w1s": lambda: relation(5, 1, 19),
     "relation-20w1s": lambda: relation(20, 1, 10),
+    "matching-5w1s": lambda: matching(False),
+    "matching-fce-5w1s": lambda: matching(True),
     "sgemm-64": lambda: sgemm(64),
     "sgemm-256": lambda: sgemm(256),
     "sgemm-1024": lambda: sgemm(1024),

@@ -14,7 +14,7 @@ internal static class Workloads
     public static readonly string[] Names =
     [
         "maml-sinusoid-2nd", "maml-sinusoid-1st", "maml-omniglot-2nd", "maml-omniglot-1st",
-        "protonet-60w5s", "reptile-sinusoid", "relation-5w1s", "relation-20w1s", "sgemm-64", "sgemm-256", "sgemm-1024",
+        "protonet-60w5s", "reptile-sinusoid", "relation-5w1s", "relation-20w1s", "matching-5w1s", "matching-fce-5w1s", "sgemm-64", "sgemm-256", "sgemm-1024",
     ];
 
     public static Action Create(string name, int threads) => name switch
@@ -27,6 +27,8 @@ internal static class Workloads
         "reptile-sinusoid" => ReptileSinusoid(),
         "relation-5w1s" => Relation(5, 1, 19, threads),
         "relation-20w1s" => Relation(20, 1, 10, threads),
+        "matching-5w1s" => Matching(fce: false, threads),
+        "matching-fce-5w1s" => Matching(fce: true, threads),
         "sgemm-64" => Sgemm(64),
         "sgemm-256" => Sgemm(256),
         "sgemm-1024" => Sgemm(1024),
@@ -187,6 +189,24 @@ internal static class Workloads
     /// An n x n float product through the public tensor API, as torch.mm is on the other side: each call makes its result
     /// (in a <see cref="TensorScope"/>, so the memory is reused as PyTorch's allocator reuses its own).
     /// </summary>
+    /// <summary>One update of the library's <see cref="MatchingNetworks"/>: 4 tasks of 5-way 1-shot with 15 queries per class.</summary>
+    private static Action Matching(bool fce, int threads)
+    {
+        var rng = new Rng(0);
+        var learner = new MatchingNetworks(MatchingNetworks.OmniglotModel(rng, fullContextEmbeddings: fce), new MatchingNetworksOptions { FullContextEmbeddings = fce });
+        LearnerState state = learner.Init();
+        const int Ways = 5, Shots = 1, Queries = 15, Tasks = 4;
+        int[] supportLabels = [.. Enumerable.Range(0, Ways * Shots).Select(i => i / Shots)];
+        int[] queryLabels = [.. Enumerable.Range(0, Ways * Queries).Select(i => i / Queries)];
+        long step = 0;
+        return () =>
+        {
+            ITask[] batch = [.. Enumerable.Range(0, Tasks).Select(_ => FewShotTask.Classification(Tensor.Uniform(rng, [Ways * Shots, 1, 28, 28]), supportLabels,
+                Tensor.Uniform(rng, [Ways * Queries, 1, 28, 28]), queryLabels, Ways, Shots, Queries, [.. Enumerable.Range(0, Ways)]))];
+            state = learner.Step(state, batch, new StepContext(0, ++step, new LocalTaskExecutor(threads))).State;
+        };
+    }
+
     private static Action Sgemm(int n)
     {
         var rng = new Rng(0);
