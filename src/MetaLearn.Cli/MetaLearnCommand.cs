@@ -14,7 +14,7 @@ internal static class MetaLearnCommand
         Subcommands =
         {
             TrainCommand.Create(interrupt), EvalCommand.Create(), ClassifyCommand.Create(), ReportCommand.Create(),
-            LearnersCommand.Create(), InfoCommand.Create(), BenchCommand.Create(), DataCommand.Create(),
+            EmbedCommand.Create(), LearnersCommand.Create(), InfoCommand.Create(), BenchCommand.Create(), DataCommand.Create(),
         },
     };
 

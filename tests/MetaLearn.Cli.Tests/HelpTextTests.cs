@@ -16,6 +16,7 @@ public class HelpTextTests
     [InlineData("classify", new[] { "classify", "--help" })]
     [InlineData("report", new[] { "report", "--help" })]
     [InlineData("learners", new[] { "learners", "--help" })]
+    [InlineData("embed", new[] { "embed", "--help" })]
     public void HelpMatchesTheApprovedText(string name, string[] args)
     {
         (int exit, string output, _) = CliRunner.Run(args);

@@ -31,6 +31,9 @@ public enum Capability
 
     /// <summary>Actions for observations: <see cref="IPolicy"/>.</summary>
     Act = 64,
+
+    /// <summary>A vector for each input (an encoder's code, a feature net's embedding): <see cref="IEmbedder"/>.</summary>
+    Embed = 128,
 }
 
 /// <summary>Names of capabilities for messages and listings.</summary>
@@ -53,6 +56,7 @@ public static class CapabilityNames
         Capability.Reconstruct => "reconstruct",
         Capability.EmbedTask => "embed-task",
         Capability.Act => "act",
+        Capability.Embed => "embed",
         _ => capability.ToString().ToLowerInvariant(),
     };
 }

@@ -76,6 +76,13 @@ public interface IReconstructor : IAdaptedModel
     Tensor Reconstruct(Tensor inputs);
 }
 
+/// <summary>A vector for each input: an autoencoder's code, a metric learner's embedding.</summary>
+public interface IEmbedder : IAdaptedModel
+{
+    /// <summary>One embedding per row of <paramref name="inputs"/>: <c>[N, D]</c>; a row's embedding does not depend on the other rows.</summary>
+    Tensor Embed(Tensor inputs);
+}
+
 /// <summary>A vector that describes the whole task (the neural statistician's context, a task posterior's mean).</summary>
 public interface ITaskEmbedder : IAdaptedModel
 {

@@ -30,8 +30,6 @@ internal enum ClassifyFormat
 /// </summary>
 internal static class ClassifyCommand
 {
-    private const int ImageSize = 28;
-
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { HelpName = "file", Description = "A classification checkpoint in its run directory.", Required = true };
@@ -53,19 +51,20 @@ internal static class ClassifyCommand
                         $"checkpoint '{path}' holds {config.Learner.Name} trained on {config.Task.Name} {config.Task.Kind.ToString().ToLowerInvariant()} tasks, which offers {offered.Describe()}; " +
                         "classify needs a learner with the classify capability (a classification checkpoint, e.g. from protonet-omniglot-5w1s).");
                 }
-                (Tensor inputs, int[] labels, string[] classes) = ReadSupport(parse.GetValue(support)!);
+                var images = new ImageInputs(config.Shape, error);
+                (Tensor inputs, int[] labels, string[] classes) = ReadSupport(parse.GetValue(support)!, images);
                 if (config.Learner.FixedWays && classes.Length != config.Int("ways"))
                 {
                     throw new UsageException(
                         $"the support folder has {classes.Length} classes but this {config.Learner.Name} checkpoint has a {config.Int("ways")}-way head; " +
                         $"give {config.Int("ways")} class folders, or use a checkpoint of a learner without a fixed head ({string.Join(", ", Registrations.Learners.Where(l => !l.FixedWays && l.Capabilities.GetValueOrDefault(TaskKind.Classification).HasFlag(Capability.Classify)).Select(l => l.Name))}).");
                 }
-                string[] queries = ExpandQueries(parse.GetValue(query)!);
+                string[] queries = ImageInputs.Expand("--query", parse.GetValue(query)!);
                 IMetaLearner learner = RunSetup.BuildLearner(config);
                 LearnerState state = RunSetup.LoadCheckpoint(learner, path);
                 learner.Model.Train(); // batch statistics of the support set; every query is normalised with them (one answer per image)
                 var classifier = (IClassifier)learner.Adapt(state, new SupportSet(inputs, labels, null, classes.Length), new Rng(EvalCommand.TestSeed));
-                Tensor probabilities = classifier.Predict(Stack(queries.Select(ReadImage).ToArray())).Softmax(1);
+                Tensor probabilities = classifier.Predict(images.Stack([.. queries.Select(images.Read)])).Softmax(1);
                 var rows = new List<(string Query, string Predicted, double Confidence)>();
                 for (int q = 0; q < queries.Length; q++)
                 {
@@ -101,9 +100,9 @@ internal static class ClassifyCommand
 
     /// <summary>
     /// One class per sub-folder (hidden folders skipped), its images by <see cref="ImageFiles"/>'s rule (every supported
-    /// format, any letter case, hidden files skipped), each converted to the training format by <see cref="ReadImage"/>.
+    /// format, any letter case, hidden files skipped), each converted to the training format by <see cref="ImageInputs"/>.
     /// </summary>
-    private static (Tensor Inputs, int[] Labels, string[] Classes) ReadSupport(string dir)
+    private static (Tensor Inputs, int[] Labels, string[] Classes) ReadSupport(string dir, ImageInputs reader)
     {
         if (!Directory.Exists(dir))
         {
@@ -129,50 +128,11 @@ internal static class ClassifyCommand
             }
             foreach (string file in files)
             {
-                images.Add(ReadImage(file));
+                images.Add(reader.Read(file));
                 labels.Add(c);
             }
         }
-        return (Stack([.. images]), [.. labels], [.. classDirs.Select(Path.GetFileName)!]);
-    }
-
-    private static string[] ExpandQueries(string[] paths)
-    {
-        try
-        {
-            return [.. ImageFiles.Expand(paths)];
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
-        {
-            throw new UsageException($"--query: {e.Message}");
-        }
-    }
-
-    /// <summary>
-    /// Any supported image (PNG, JPEG, BMP, GIF, TGA) to the training format: gray, area-resized to 28x28, ink = 1 on a
-    /// background of 0, the polarity decided for each image on its own (dark strokes on paper, or light strokes on a dark
-    /// background, give the same input).
-    /// </summary>
-    private static float[] ReadImage(string path)
-    {
-        try
-        {
-            return InkImage.FromFile(path, ImageSize);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            throw new UsageException($"cannot read image '{path}': {e.Message}");
-        }
-    }
-
-    private static Tensor Stack(float[][] images)
-    {
-        var all = new float[images.Length * ImageSize * ImageSize];
-        for (int i = 0; i < images.Length; i++)
-        {
-            images[i].CopyTo(all, i * ImageSize * ImageSize);
-        }
-        return Tensor.FromArray(all, images.Length, 1, ImageSize, ImageSize);
+        return (reader.Stack(images), [.. labels], [.. classDirs.Select(Path.GetFileName)!]);
     }
 
     private static void Print(TextWriter output, List<(string Query, string Predicted, double Confidence)> rows, ClassifyFormat format)

@@ -65,7 +65,7 @@ internal static class EvalCommand
                     BatchNorm = GeneralKeys.BatchNorm(parse.GetValue(batchNorm) ?? config["batch_norm_at_test"]),
                     Progress = new EpisodeProgressWriter(error, "eval", n, live),
                 });
-                if (parse.GetValue(format) == OutputFormat.Json)
+                if (format.ValueIn(parse) == OutputFormat.Json)
                 {
                     output.WriteLine(ToJson(result, config, w, k).ToJsonString());
                 }
