@@ -48,6 +48,44 @@ public static class Functional
         return Conv2dOp.Apply(x, weight, g, bias);
     }
 
+    /// <summary>
+    /// Transposed 2-D convolution, as PyTorch's <c>conv_transpose2d</c>: <c>[N, Cin, H, W]</c> with <c>weight [Cin, Cout, KH, KW]</c>
+    /// gives <c>[N, Cout, (H-1)*stride - 2*padding + KH + outputPadding, ...]</c>. It is the input gradient of the convolution
+    /// with that weight (the <c>conv2d_input_grad</c> primitive), so its gradients of every order are convolutions again.
+    /// </summary>
+    public static Tensor ConvTranspose2d(Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0)
+    {
+        if (x.Rank != 4 || weight.Rank != 4 || x.Shape[1] != weight.Shape[0])
+        {
+            throw new ArgumentException(
+                $"conv_transpose2d: input {Shapes.Format(x.Shape)} and weight {Shapes.Format(weight.Shape)} do not fit; expected input [N, Cin, H, W] and weight [Cin, Cout, KH, KW] with the same Cin.");
+        }
+        if (stride < 1 || padding < 0 || outputPadding < 0 || outputPadding >= stride)
+        {
+            throw new ArgumentException($"conv_transpose2d: needs stride >= 1, padding >= 0 and 0 <= outputPadding < stride; got stride {stride}, padding {padding}, outputPadding {outputPadding}.");
+        }
+        int kh = weight.Shape[2], kw = weight.Shape[3];
+        int height = (x.Shape[2] - 1) * stride - 2 * padding + kh + outputPadding, width = (x.Shape[3] - 1) * stride - 2 * padding + kw + outputPadding;
+        if (height < 1 || width < 1)
+        {
+            throw new ArgumentException($"conv_transpose2d: input {Shapes.Format(x.Shape)} with a {kh}x{kw} kernel, stride {stride} and padding {padding} gives an empty output; lower the padding.");
+        }
+        weight.CheckSameDType("conv_transpose2d", x);
+        // The convolution whose input has the output's shape and whose output has x's shape.
+        var g = new WindowGeometry(x.Shape[0], weight.Shape[1], height, width, kh, kw, stride, padding);
+        Tensor y = Conv2dInputGrad.Apply(x, weight, g);
+        if (bias is null)
+        {
+            return y;
+        }
+        if (bias.Rank != 1 || bias.Shape[0] != weight.Shape[1])
+        {
+            throw new ArgumentException($"conv_transpose2d: bias {Shapes.Format(bias.Shape)} must be [{weight.Shape[1]}], one per output channel.");
+        }
+        bias.CheckSameDType("conv_transpose2d", x);
+        return y + bias.Reshape(1, bias.Shape[0], 1, 1);
+    }
+
     /// <summary>Max over <paramref name="kernelSize"/> windows (stride defaults to the kernel size, no padding, floor mode).</summary>
     public static Tensor MaxPool2d(Tensor x, int kernelSize, int? stride = null)
     {

@@ -13,6 +13,8 @@ public class LayerGoldenTests
             "linear" => new Linear(4, 3, rng),
             "conv2d" => new Conv2d(2, 3, 3, rng, stride: 2, padding: 1),
             "conv2d_nobias" => new Conv2d(2, 4, 2, rng, bias: false),
+            "conv_transpose2d" => new ConvTranspose2d(3, 2, 4, rng, stride: 2, padding: 1),
+            "conv_transpose2d_outpad" => new ConvTranspose2d(2, 3, 3, rng, stride: 2, padding: 1, outputPadding: 1, bias: false),
             "batchnorm2d_batch" => new BatchNorm2d(3, BatchNormMode.BatchStatistics),
             "batchnorm2d_running_train" or "batchnorm2d_running_eval" => new BatchNorm2d(3, BatchNormMode.RunningStatistics),
             "maxpool2d" => new MaxPool2d(2),

@@ -96,6 +96,11 @@ def cases():
     seq = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), randomise(nn.BatchNorm2d(2, track_running_stats=False)), nn.ReLU(),
                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3))
     c.append(case("sequential", seq, torch.randn(2, 1, 4, 4)))
+    # Appended later, with its own seed, so every case above and the checkpoint below keep their values.
+    with torch.random.fork_rng():
+        torch.manual_seed(1217)
+        c.append(case("conv_transpose2d", nn.ConvTranspose2d(3, 2, 4, stride=2, padding=1), torch.randn(2, 3, 3, 3)))
+        c.append(case("conv_transpose2d_outpad", nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1, bias=False), torch.randn(1, 2, 4, 4)))
     return c
 
 

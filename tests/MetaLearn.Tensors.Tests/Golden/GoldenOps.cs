@@ -65,6 +65,7 @@ public static class GoldenOps
             "matmul" => Out(a.MatMul(b)),
             "linear" => Out(Functional.Linear(x, t["weight"], Optional("bias"))),
             "conv2d" => Out(Functional.Conv2d(x, t["weight"], Optional("bias"), c.Int("stride"), c.Int("padding"))),
+            "conv_transpose2d" => Out(Functional.ConvTranspose2d(x, t["weight"], Optional("bias"), c.Int("stride"), c.Int("padding"), c.Int("output_padding"))),
             "max_pool2d" => Out(Functional.MaxPool2d(x, c.Int("kernel"), c.Int("stride"))),
             "avg_pool2d" => Out(Functional.AvgPool2d(x, c.Int("kernel"), c.Int("stride"), c.Int("padding"))),
             "batch_norm" => BatchNorm(c, t, dtype),

@@ -458,6 +458,20 @@ case("maml omniglot convnet 64ch N=4", "maml_convnet", CONVNET, convnet,
      exact_zero=[f"conv{layer}.bias" for layer in range(4)])
 
 
+# Transposed convolution (the decoders of autoencoders and VAEs), appended after every other case with its own seeds so
+# the earlier cases keep theirs.
+for i, (sx, sw, stride, pad, out_pad, bias) in enumerate((
+        ((2, 3, 4, 4), (3, 2, 3, 3), 2, 1, 1, True),
+        ((1, 4, 3, 5), (4, 3, 4, 4), 2, 1, 0, False),
+        ((2, 2, 5, 5), (2, 4, 3, 3), 1, 1, 0, True))):
+    inputs = {"x": spec(*sx, seed=9100 + 3 * i), "weight": spec(*sw, scale=0.4, seed=9101 + 3 * i)}
+    if bias:
+        inputs["bias"] = spec(sw[1], scale=0.3, seed=9102 + 3 * i)
+    case(f"convT x{sh(sx)} w{sh(sw)} s{stride} p{pad} op{out_pad}{'' if bias else ' nb'}", "conv_transpose2d", inputs,
+         lambda t, a: {"out": F.conv_transpose2d(t["x"], t["weight"], t.get("bias"), stride=a["stride"], padding=a["padding"], output_padding=a["output_padding"])},
+         {"stride": stride, "padding": pad, "output_padding": out_pad}, grad=list(inputs))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     entries = [run(c) for c in CASES]
