@@ -41,6 +41,9 @@ internal static partial class Convolution
         return Math.Clamp(GroupColumns / Math.Max(1, plane), 1, Math.Max(1, g.Batch));
     }
 
+    /// <summary>Whether a convolution of this geometry runs on the Winograd or shifted-row kernels rather than by unfolding.</summary>
+    internal static bool HasFastSamePath(WindowGeometry g, int outChannels) => UsesWinograd(g, outChannels) || UsesShiftedRows(g);
+
     /// <summary>
     /// Effectively computes <c>y[n] = W @ unfold(x[n]) + bias</c> (bias per output channel; empty for none).
     /// <paramref name="g"/> describes the whole batch.

@@ -45,6 +45,16 @@ public static class Functional
             weight.CheckSameDType("conv2d", bias);
         }
         weight.CheckSameDType("conv2d", x);
+        int kernel = weight.Shape[2], same = (kernel - 1) / 2;
+        if (stride == 1 && kernel == weight.Shape[3] && kernel % 2 == 1 && padding < same
+            && Kernels.Convolution.HasFastSamePath(g with { Padding = same }, weight.Shape[0]))
+        {
+            // A narrower-than-"same" convolution is the centre of the "same" one: computing that with the Winograd or
+            // shifted-row kernels and cropping beats unfolding (the crop's gradient pads, so every order still works).
+            Tensor full = Conv2dOp.Apply(x, weight, g with { Padding = same }, bias);
+            int cut = same - padding;
+            return full.Slice(2, cut, g.OutHeight).Slice(3, cut, g.OutWidth);
+        }
         return Conv2dOp.Apply(x, weight, g, bias);
     }
 

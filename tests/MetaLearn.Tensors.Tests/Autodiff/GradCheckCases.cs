@@ -111,6 +111,7 @@ public static class GradCheckCases
         // Convolution and pooling.
         new("conv2d pad 1", x => Functional.Conv2d(x[0], x[1], x[2], padding: 1).Square(), () => [R(81, 2, 2, 4, 4), R(82, 3, 2, 3, 3), R(83, 3)]),
         new("conv2d stride 2", x => Functional.Conv2d(x[0], x[1], stride: 2).Tanh(), () => [R(84, 1, 2, 5, 5), R(85, 2, 2, 3, 3)]),
+        new("conv2d pad 0 (the centre of the same conv)", x => Functional.Conv2d(x[0], x[1], x[2]).Square(), () => [R(86, 2, 2, 5, 8), R(87, 3, 2, 3, 3), R(88, 3)]),
         new("conv2d_input_grad", x => Conv2dInputGrad.Apply(x[0], x[1], new WindowGeometry(2, 2, 4, 4, 3, 3, 1, 1)).Square(), () => [R(123, 2, 3, 4, 4), R(124, 3, 2, 3, 3)]),
         new("conv_transpose2d stride 2, output padding 1", x => Functional.ConvTranspose2d(x[0], x[1], x[2], stride: 2, padding: 1, outputPadding: 1).Tanh(),
             () => [R(127, 2, 3, 3, 3), R(128, 3, 2, 3, 3), R(129, 2)]),
