@@ -44,11 +44,19 @@ public sealed class Sequential : Module
     /// convnet block's tail) runs as one op, <see cref="Functional.BatchNormMaxPoolRelu"/>: the same values and gradients
     /// without two full-size intermediates. The modules and their parameter names stay as they are.
     /// </remarks>
-    public override Tensor Forward(Tensor x, ParameterSet parameters, ForwardContext context)
+    public override Tensor Forward(Tensor x, ParameterSet parameters, ForwardContext context) => ForwardFrom(0, x, parameters, context);
+
+    /// <summary>
+    /// Runs the children from index <paramref name="start"/> on, as <see cref="Forward(Tensor, ParameterSet, ForwardContext)"/>
+    /// does (with the same fusion): for a caller that computed the first children itself in a cheaper way.
+    /// </summary>
+    public Tensor ForwardFrom(int start, Tensor x, ParameterSet parameters, ForwardContext context)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, _children.Length);
         Tensor h = x;
-        for (int i = 0; i < _children.Length; i++)
+        for (int i = start; i < _children.Length; i++)
         {
             (string name, Module module) = _children[i];
             if (module is BatchNorm2d { Mode: BatchNormMode.BatchStatistics } norm && context.Statistics is null && i + 2 < _children.Length
