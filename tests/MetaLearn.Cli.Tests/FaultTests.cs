@@ -168,3 +168,14 @@ public class FaultTests
         Assert.Contains("eta 1m38s", lines[1]); // 989 steps at 10 per second (98.9 s), not 989 x 6 / 11 s
     }
 }
+
+/// <summary>The terminal progress bar.</summary>
+public class ProgressBarTests
+{
+    [Theory]
+    [InlineData(0, 100, "[--------------------]   0%")]
+    [InlineData(35, 100, "[#######-------------]  35%")]
+    [InlineData(1000, 1000, "[####################] 100%")]
+    [InlineData(5, 0, "[--------------------]   0%")]
+    public void TheBarShowsTheFractionDone(long done, long total, string expected) => Assert.Equal(expected, Training.ProgressBar.Draw(done, total));
+}

@@ -20,7 +20,7 @@ internal sealed class EpisodeProgressWriter(TextWriter error, string what, int t
         string line = $"{what}: {done}/{total} episodes ({rate:F0}/s{left})";
         if (live)
         {
-            error.Write("\r" + line.PadRight(60));
+            error.Write("\r" + (ProgressBar.Draw(done, total) + " " + line).PadRight(80));
             if (done >= total)
             {
                 error.WriteLine();

@@ -44,7 +44,7 @@ internal sealed class TrainingProgressWriter(TextWriter error, TextWriter log, T
         if (live && !keep && _sinceRedraw.Elapsed >= s_redraw)
         {
             _sinceRedraw.Restart();
-            string bar = Line(p);
+            string bar = ProgressBar.Draw(p.Step, p.TotalSteps) + " " + Line(p);
             error.Write("\r" + bar.PadRight(_liveWidth));
             _liveWidth = bar.Length;
             error.Flush();
