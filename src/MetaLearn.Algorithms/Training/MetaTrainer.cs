@@ -260,7 +260,7 @@ public sealed class MetaTrainer
         }
         catch (AnomalyException e)
         {
-            culprit = "Rerunning the step with anomaly detection: " + e.Message.ReplaceLineEndings(" ");
+            culprit = "Rerunning the step with anomaly detection: " + e.Message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
         }
         string checkpoint = kept is null
             ? "Nothing was saved (the run has no output directory)."

@@ -174,7 +174,7 @@ internal static class TrainCommand
             relay);
         CreateRunDirectory(runDir);
         config.Save(runDir);
-        using var log = new StreamWriter(Path.Combine(runDir, LogFile), append: true);
+        using var log = new RunLog(Path.Combine(runDir, LogFile));
         log.WriteLine($"# {DateTime.Now:O} {(resume ? "resume" : "train")} {config.Preset}: {setup.Learner.Name} on {LearnerCheckpoint.Architecture(setup.Learner.Model)}");
 
         using var stop = new CancellationTokenSource();
@@ -194,6 +194,15 @@ internal static class TrainCommand
         {
             stderr.WriteLine(live ? "\n" + $"train: {e.Message}" : $"train: {e.Message}");
             log.WriteLine(e.Message);
+            return 1;
+        }
+        catch (IOException e)
+        {
+            // A full disk or a vanished directory mid-run: checkpoints are written atomically, so the last one is whole.
+            string kept = File.Exists(lastPath) ? $"the last checkpoint ({ReadStep(lastPath)} steps) is intact" : "no checkpoint had been written yet";
+            string message = $"cannot write to the run directory '{runDir}': {e.Message} Training stopped; {kept}. Free some space, then continue with: metalearn train --resume {runDir}";
+            stderr.WriteLine(live ? "\n" + $"train: {message}" : $"train: {message}");
+            log.WriteLine(message);
             return 1;
         }
         string last = Path.Combine(runDir, MetaTrainer.LastCheckpoint);
