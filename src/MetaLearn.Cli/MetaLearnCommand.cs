@@ -7,7 +7,7 @@ namespace MetaLearn.Cli;
 internal static class MetaLearnCommand
 {
     /// <param name="interrupt">Stops a training run as Ctrl-C would (for tests); when null, train listens to Ctrl-C.</param>
-    public static RootCommand Create(CancellationToken? interrupt = null) => new("metalearn: meta-learning for .NET — train, evaluate, classify, report, list learners, benchmark.")
+    public static RootCommand Create(CancellationToken? interrupt = null) => new("metalearn: meta-learning for .NET — train, evaluate, classify, embed, report, list learners, benchmark.\nExit codes: 0 success, 1 a failure (named on stderr), 2 a usage error, 130 stopped by Ctrl-C, 143 stopped by SIGTERM (both after writing a checkpoint).")
     {
         HelpName = "metalearn", // the same name in help however it is launched (dotnet run, dotnet tool, tests)
         Options = { new Option<bool>(VerboseName) { Recursive = true, Description = "On an unexpected error, print the full exception with its stack trace." } },
