@@ -66,6 +66,6 @@ public class BatchIndependenceTests
         EvaluationResult transductive = Evaluator.Evaluate(learner, learner.Init(), tasks, Options(BatchNormAtTest.Transductive));
         Assert.Equal(BatchNormAtTest.SupportStatistics, new EvaluatorOptions { BatchNorm = default }.BatchNorm);
         Assert.NotEqual(support["loss"].PerEpisode, transductive["loss"].PerEpisode);
-        Assert.Contains("bn=Transductive", transductive.ToString());
+        Assert.Contains("batch norm: transductive", transductive.ToString());
     }
 }

@@ -15,7 +15,7 @@ public class EvaluatorTests
         Assert.Equal(BatchNormAtTest.RunningStatistics, r.BatchNorm);
         Assert.Equal("maml", r.Algorithm);
         Assert.False(r.HigherIsBetter);
-        Assert.Contains("bn=RunningStatistics", r.ToString());
+        Assert.Contains("batch norm: running statistics", r.ToString());
         Assert.Equal(["mse", "loss"], r.Metrics.Select(m => m.Spec.Name));
         Assert.Equal(r["mse"].PerEpisode, r["loss"].PerEpisode);
         Assert.True(learner.Model.Training); // mode restored

@@ -29,6 +29,19 @@ public enum BatchNormAtTest
     RunningStatistics,
 }
 
+/// <summary>Names of <see cref="BatchNormAtTest"/> for what a person reads.</summary>
+public static class BatchNormAtTestNames
+{
+    /// <summary><c>support statistics</c>, <c>transductive</c> or <c>running statistics</c>.</summary>
+    public static string Describe(this BatchNormAtTest protocol) => protocol switch
+    {
+        BatchNormAtTest.SupportStatistics => "support statistics",
+        BatchNormAtTest.Transductive => "transductive",
+        BatchNormAtTest.RunningStatistics => "running statistics",
+        _ => protocol.ToString(),
+    };
+}
+
 /// <summary>Settings of <see cref="Evaluator.Evaluate"/>.</summary>
 public sealed record EvaluatorOptions
 {
@@ -117,9 +130,9 @@ public sealed record EvaluationResult
     /// <summary>Whether a larger value of the headline metric is better.</summary>
     public bool HigherIsBetter => Headline.Spec.Direction == MetricDirection.HigherIsBetter;
 
-    /// <summary>E.g. <c>accuracy 0.9712 ± 0.0041 (1000 episodes, seed 1, bn=SupportStatistics)</c>.</summary>
+    /// <summary>E.g. <c>accuracy 0.9712 ± 0.0041 (1000 episodes, seed 1, batch norm: support statistics)</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Metric} {Mean:F4} ± {Ci95:F4} ({Episodes} episodes, seed {Seed}, bn={BatchNorm})");
+        $"{Metric} {Mean:F4} ± {Ci95:F4} ({Episodes} episodes, seed {Seed}, batch norm: {BatchNorm.Describe()})");
 }
 
 /// <summary>Measures how well a meta-learner adapts to new tasks: each episode adapts on the support and is scored on the query part.</summary>

@@ -75,7 +75,7 @@ internal static class EvalCommand
                     string setting = config.Task.Kind == TaskKind.Classification ? $"{w ?? config.Int("ways")}-way {usedShots}-shot" : $"K={usedShots}";
                     string others = string.Join("; ", result.Metrics.Where(m => m.Spec.Name != result.Metric).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Spec.Name} {m.Mean:F4} ± {m.Ci95:F4}")));
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{result.Algorithm} {config.Task.Name} {setting}: {result.Metric} {result.Mean:F4} ± {result.Ci95:F4} (95% CI, {result.Episodes} episodes, batch norm {result.BatchNorm}){(others.Length > 0 ? $"; {others}" : "")}"));
+                        $"{result.Algorithm} {config.Task.Name} {setting}: {result.Metric} {result.Mean:F4} ± {result.Ci95:F4} (95% CI, {result.Episodes} episodes, batch norm: {result.BatchNorm.Describe()}){(others.Length > 0 ? $"; {others}" : "")}"));
                 }
                 return 0;
             }
