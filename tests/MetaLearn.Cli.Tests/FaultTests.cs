@@ -99,6 +99,17 @@ public class FaultTests
     }
 
     [Fact]
+    public void AFullDiskNamesTheReasonTheCheckpointKeptAndTheResumeCommandOnce()
+    {
+        var full = new IOException("No space left on device : '/runs/a/.last.safetensors.9f2c.tmp'");
+        Assert.Equal(
+            "cannot write to the run directory '/runs/a': No space left on device. Training stopped; the last checkpoint (1700 steps) is intact. "
+            + "Free some space, then continue with: metalearn train --resume /runs/a",
+            Commands.TrainCommand.WriteFailure("/runs/a", full, 1700));
+        Assert.Contains("no checkpoint had been written yet", Commands.TrainCommand.WriteFailure("/runs/a", full, null));
+    }
+
+    [Fact]
     public void SigtermStopsAfterTheStepWithACheckpointAndTheRunResumesToTheSameResult()
     {
         string straight = TempDir(), stopped = TempDir();

@@ -199,8 +199,7 @@ internal static class TrainCommand
         catch (IOException e)
         {
             // A full disk or a vanished directory mid-run: checkpoints are written atomically, so the last one is whole.
-            string kept = File.Exists(lastPath) ? $"the last checkpoint ({ReadStep(lastPath)} steps) is intact" : "no checkpoint had been written yet";
-            string message = $"cannot write to the run directory '{runDir}': {e.Message} Training stopped; {kept}. Free some space, then continue with: metalearn train --resume {runDir}";
+            string message = WriteFailure(runDir, e, File.Exists(lastPath) ? ReadStep(lastPath) : null);
             stderr.WriteLine(live ? "\n" + $"train: {message}" : $"train: {message}");
             log.WriteLine(message);
             return 1;
@@ -248,9 +247,19 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new UsageException($"cannot write the run directory '{runDir}': {e.Message} Choose a writable --out.");
+            throw new UsageException($"cannot write the run directory '{runDir}': {Reason(e)}. Choose a writable --out.");
         }
     }
+
+    /// <summary>What train prints when a write fails mid-run (a full disk, a vanished directory); checkpoints are atomic, so the last is whole.</summary>
+    internal static string WriteFailure(string runDir, IOException e, long? lastStep)
+    {
+        string kept = lastStep is long step ? $"the last checkpoint ({step} steps) is intact" : "no checkpoint had been written yet";
+        return $"cannot write to the run directory '{runDir}': {Reason(e)}. Training stopped; {kept}. Free some space, then continue with: metalearn train --resume {runDir}";
+    }
+
+    /// <summary>The system's reason without the path .NET appends (" : '/run/.last.safetensors.1a2b.tmp'"): the directory says enough.</summary>
+    private static string Reason(Exception e) => e.Message.Split(" : '")[0].TrimEnd('.', ' ');
 
     private static long ReadStep(string checkpoint)
     {
