@@ -96,6 +96,46 @@ public sealed class InkImageTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(75)]
+    [InlineData(50)]
+    public void OmniglotDrawingsSavedAsJpegGiveExactlyTheDatasetSample(int quality)
+    {
+        string zipPath = OmniglotFiles.Zip("images_background_small1");
+        using OmniglotDataset data = OmniglotDataset.Open(zipPath);
+        using ZipArchive zip = ZipFile.OpenRead(zipPath);
+        var sample = new float[28 * 28];
+        foreach (var (c, i) in new[] { (0, 0), (3, 7), (50, 19), (135, 4) })
+        {
+            using Stream s = zip.GetEntry(data.Character(c).Drawings[i])!.Open();
+            DecodedImage png = ImageDecoder.Decode(s, data.Character(c).Drawings[i]);
+            byte[] gray = [.. png.ToGray().Select(v => (byte)Math.Round(v * 255))];
+            foreach (byte[] version in new[] { gray, TestImages.Negative(gray) })
+            {
+                byte[] jpeg = TestImages.Encode(ImageFormat.Jpeg, version, png.Width, png.Height, jpegQuality: quality);
+                data.ReadSample(c, i, sample);
+                Assert.Equal(sample, InkImage.FromImage(ImageDecoder.Decode(new MemoryStream(jpeg), "drawing.jpg")));
+            }
+        }
+    }
+
+    [Fact]
+    public void OnlyTwoLevelImagesAreSnapped()
+    {
+        float[] drawing = [.. TestImages.Drawing(Side).Select(v => v / 255f)]; // anti-aliased: about 12% mid-tones
+        float[] before = [.. drawing];
+        Assert.False(InkImage.SnapTwoLevel(drawing));
+        Assert.Equal(before, drawing);
+
+        float[] noisy = [.. Enumerable.Range(0, 1000).Select(i => i % 10 == 0 ? 0.9f : 0.05f)];
+        noisy[3] = 0.6f; // 0.1% mid-tones: still a two-level drawing
+        Assert.True(InkImage.SnapTwoLevel(noisy));
+        Assert.All(noisy, v => Assert.True(v is 0f or 1f));
+        Assert.Equal(1f, noisy[3]);
+        Assert.Equal(101, noisy.Count(v => v == 1f));
+    }
+
     [Fact]
     public void SizesAreChosenAndChecked()
     {
