@@ -36,7 +36,7 @@ public class PresetTests
         Assert.Equal(promised.HasFlag(Capability.Classify), adapted is IClassifier);
         Assert.Equal(promised.HasFlag(Capability.Predict), adapted is IPredictor);
         Tensor predicted = ((IPredictor)adapted).Predict(test.QueryInputs);
-        int outputs = config.Task.Kind == TaskKind.Classification ? config.Int("ways") : 1;
+        int outputs = config.Task.Kind == TaskKind.Classification ? config.Int("ways") : config.Shape.OutputSize;
         Assert.Equal([test.QueryInputs.Shape[0], outputs], predicted.Shape);
     }
 

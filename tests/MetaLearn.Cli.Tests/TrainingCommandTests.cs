@@ -56,6 +56,34 @@ public class TrainingCommandTests
     }
 
     [Fact]
+    public void LinearRegressionOfAnySizeTrainsEvaluatesAndPlotsItsFits()
+    {
+        // 8 inputs, 2 outputs: validation MSE falls well below the targets' variance (8 + 1 per output) within 150 steps.
+        string dir = TempDir();
+        (int exit, string output, string error) = CliRunner.Run("train", "--preset", "maml-linear-8d", "--out", dir, "--steps", "150",
+            "--set", "validation_interval=50", "--set", "validation_episodes=20", "--set", "test_episodes=20");
+        Assert.True(exit == 0, error);
+        Assert.Contains("linear (mlp(8-40-40-2))", error);
+        double[] validation = [.. File.ReadAllLines(Path.Combine(dir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.TryGetProperty("validation", out _)).Select(r => r.GetProperty("validation").GetProperty("mean").GetDouble())];
+        Assert.Equal(3, validation.Length);
+        Assert.True(validation[^1] < 0.5 * validation[0] && validation[^1] < 3, $"validation MSE {string.Join(", ", validation)}");
+        Assert.True(CliRunner.Run("report", dir, "--out", Path.Combine(dir, "r.html")).Exit == 0);
+        string html = File.ReadAllText(Path.Combine(dir, "r.html"));
+        Assert.Contains("output 2 of 2: adapted against true", html); // a scatter per output, as the fit has no single curve
+
+        // The 1-D textbook model is Linear(1, 1); its report draws the true and adapted lines over x in [-3, 3].
+        string line = TempDir();
+        (exit, _, error) = CliRunner.Run("train", "--preset", "maml-linear", "--out", line, "--steps", "20", "--set", "validation_interval=0", "--set", "test_episodes=10");
+        Assert.True(exit == 0, error);
+        Assert.Contains("linear (linear(1-1))", error);
+        Assert.True(CliRunner.Run("report", line, "--out", Path.Combine(line, "r.html")).Exit == 0);
+        Assert.Contains("task 1: line slope=", File.ReadAllText(Path.Combine(line, "r.html")));
+        Directory.Delete(dir, recursive: true);
+        Directory.Delete(line, recursive: true);
+    }
+
+    [Fact]
     public void AnInterruptedRunResumesToTheSameMetricsAsAnUninterruptedOne()
     {
         string straight = TempDir(), interrupted = TempDir();
@@ -89,6 +117,7 @@ public class TrainingCommandTests
     [InlineData("ways=5", "config key 'ways' does not apply to sinusoid tasks; they read shots, queries, train_shots, train_queries")]
     [InlineData("steps=99999999999", "config key 'steps' must be integer >= 1; got '99999999999' (the largest accepted is 2147483647)")]
     [InlineData("maml.first_order=perhaps", "config key 'maml.first_order' must be true or false; got 'perhaps'")]
+    [InlineData("hidden_layers=-1", "config key 'maml.hidden_layers' must be integer >= 0; got '-1'")]
     public void BadConfigValuesAreUsageErrorsNamingTheKey(string pair, string message)
     {
         string dir = TempDir();

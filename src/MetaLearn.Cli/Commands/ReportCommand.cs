@@ -164,7 +164,7 @@ internal static class ReportCommand
         if (checkpoint is not null && File.Exists(configPath))
         {
             RunConfig run = RunConfig.Load(configPath);
-            if (run.Task.Kind == TaskKind.Regression && run.Task.Name == "sinusoid")
+            if (run.Task.Kind == TaskKind.Regression)
             {
                 html.Append($"\n<h2>Adapted predictions ({WebUtility.HtmlEncode(Path.GetFileName(checkpoint))}, new tasks)</h2>\n");
                 foreach (string chart in RegressionFits.Render(run, checkpoint))

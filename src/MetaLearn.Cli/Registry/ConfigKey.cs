@@ -39,9 +39,10 @@ internal sealed record ConfigKey(string Name, ConfigKind Kind, string Default, s
     public static ConfigKey Integer(string name, long @default, string description, long minimum = long.MinValue, long maximum = int.MaxValue)
         => new(name, ConfigKind.Integer, @default.ToString(CultureInfo.InvariantCulture), description) { Minimum = minimum, Maximum = maximum };
 
-    /// <summary>A number key; with <paramref name="exclusive"/> the minimum itself is refused.</summary>
-    public static ConfigKey Number(string name, double @default, string description, double minimum = double.NegativeInfinity, bool exclusive = false)
-        => new(name, ConfigKind.Number, @default.ToString("R", CultureInfo.InvariantCulture), description) { Minimum = minimum, ExclusiveMinimum = exclusive };
+    /// <summary>A number key in [<paramref name="minimum"/>, <paramref name="maximum"/>]; with <paramref name="exclusive"/> the minimum itself is refused.</summary>
+    public static ConfigKey Number(string name, double @default, string description, double minimum = double.NegativeInfinity, bool exclusive = false,
+        double maximum = double.PositiveInfinity)
+        => new(name, ConfigKind.Number, @default.ToString("R", CultureInfo.InvariantCulture), description) { Minimum = minimum, ExclusiveMinimum = exclusive, Maximum = maximum };
 
     /// <summary>A true/false key.</summary>
     public static ConfigKey Boolean(string name, bool @default, string description)

@@ -63,4 +63,7 @@ internal static class GeneralKeys
 
     /// <summary>The shared model-size key a learner registers under its own namespace.</summary>
     public static ConfigKey Hidden(int @default) => ConfigKey.Integer("hidden", @default, "channels (convnet) or units (MLP) per hidden layer", minimum: 1);
+
+    /// <summary>The number of hidden layers of the regression MLP; 0 makes the model linear.</summary>
+    public static ConfigKey HiddenLayers() => ConfigKey.Integer("hidden_layers", 2, "hidden layers of the regression MLP (0: the linear model Linear(inputs, outputs)); image tasks use the convnet", minimum: 0);
 }

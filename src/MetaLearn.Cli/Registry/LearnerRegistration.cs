@@ -72,7 +72,8 @@ internal sealed class LearnerBuild(RunConfig config, TaskShape task, Rng rng)
 
     /// <summary>
     /// The usual backbone for the tasks: MAML's 4-layer convnet (<paramref name="downsampling"/>) with a <c>ways</c>-way
-    /// head for images, the 40-40 MLP of the sinusoid experiments for regression; <c>hidden</c> channels or units.
+    /// head for images, the MLP of the sinusoid experiments for regression (<c>hidden_layers</c> layers, 0 for a linear
+    /// model); <c>hidden</c> channels or units.
     /// </summary>
     public Backbone Backbone(ConvDownsampling downsampling = ConvDownsampling.Strided)
     {
@@ -82,7 +83,8 @@ internal sealed class LearnerBuild(RunConfig config, TaskShape task, Rng rng)
             TaskKind.Classification when Task.InputShape is [1, int h, int w] && h == w
                 => Backbones.OmniglotConvNet(Task.Ways, Rng, hidden: hidden, downsampling: downsampling, imageSize: h),
             TaskKind.Regression when Task.InputShape is [int inputs]
-                => Backbones.RegressionMlp(Rng, inFeatures: inputs, hidden: hidden, outFeatures: Task.OutputSize),
+                => Backbones.RegressionMlp(Rng, inFeatures: inputs, hidden: hidden, outFeatures: Task.OutputSize,
+                    hiddenLayers: Config.Has(Own("hidden_layers")) ? Int("hidden_layers") : 2),
             _ => throw new UsageException(
                 $"{Config.Learner.Name}: no backbone for {Task.Kind} tasks with inputs [{string.Join(", ", Task.InputShape)}]."),
         };

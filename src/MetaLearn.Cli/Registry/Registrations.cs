@@ -19,6 +19,8 @@ internal static class Registrations
     public static readonly IReadOnlyList<TaskFamilyRegistration> TaskFamilies =
     [
         SinusoidFamily.Family,
+        LinearFamily.Family,
+        SinusoidOrLineFamily.Family,
         OmniglotFamily.Family,
     ];
 

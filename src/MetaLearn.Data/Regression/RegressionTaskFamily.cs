@@ -4,8 +4,10 @@ namespace MetaLearn.Data;
 
 /// <summary>
 /// A distribution over regression tasks: each task draws a function, then <see cref="Shots"/> support and
-/// <see cref="Queries"/> query inputs uniformly from [<see cref="InputMin"/>, <see cref="InputMax"/>) in every
-/// input dimension. Inputs are float32 [points, InputDim], targets float32 [points, OutputDim].
+/// <see cref="Queries"/> query inputs (<see cref="SampleInput"/>: uniformly from [<see cref="InputMin"/>,
+/// <see cref="InputMax"/>) in every input dimension unless a family says otherwise), and targets f(x), plus Gaussian
+/// noise of standard deviation <see cref="NoiseStd"/> when it is set. Inputs are float32 [points, InputDim], targets
+/// float32 [points, OutputDim].
 /// </summary>
 public abstract class RegressionTaskFamily : ITaskSource<FewShotTask>
 {
@@ -32,11 +34,30 @@ public abstract class RegressionTaskFamily : ITaskSource<FewShotTask>
     /// <summary>Query points per task.</summary>
     public int Queries { get; }
 
-    /// <summary>Lower end of the input range.</summary>
+    /// <summary>Lower end of the input range (for families with unbounded inputs, of the range plots show).</summary>
     public double InputMin { get; }
 
-    /// <summary>Upper end of the input range (exclusive).</summary>
+    /// <summary>Upper end of the input range, exclusive (for families with unbounded inputs, of the range plots show).</summary>
     public double InputMax { get; }
+
+    /// <summary>Standard deviation of the Gaussian noise added to every target, support and query alike (0: none).</summary>
+    public double NoiseStd
+    {
+        get;
+        init => field = value >= 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(NoiseStd), $"{GetType().Name}: the target noise must be finite and >= 0, got {value}.");
+    }
+
+    /// <summary>Draws one input point into <paramref name="x"/>: uniform in [<see cref="InputMin"/>, <see cref="InputMax"/>) per dimension.</summary>
+    protected virtual void SampleInput(Rng rng, Span<double> x)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = rng.NextDouble(InputMin, InputMax);
+        }
+    }
 
     /// <inheritdoc/>
     public TaskKind Kind => TaskKind.Regression;
@@ -69,15 +90,15 @@ public abstract class RegressionTaskFamily : ITaskSource<FewShotTask>
         var yd = new double[f.OutputDim];
         for (int p = 0; p < count; p++)
         {
+            SampleInput(rng, xd);
             for (int i = 0; i < xd.Length; i++)
             {
-                xd[i] = rng.NextDouble(InputMin, InputMax);
                 x[(p * xd.Length) + i] = (float)xd[i];
             }
             f.Evaluate(xd, yd);
             for (int o = 0; o < yd.Length; o++)
             {
-                y[(p * yd.Length) + o] = (float)yd[o];
+                y[(p * yd.Length) + o] = (float)(NoiseStd > 0 ? yd[o] + (NoiseStd * rng.NextNormal()) : yd[o]);
             }
         }
         return (Tensor.FromArray(x, count, f.InputDim), Tensor.FromArray(y, count, f.OutputDim));

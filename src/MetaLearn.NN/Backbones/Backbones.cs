@@ -54,14 +54,26 @@ public static class Backbones
     }
 
     /// <summary>
-    /// The regression MLP of MAML's sinusoid experiments: <c>in -> 40 -> 40 -> out</c> with ReLU (features: the two hidden
-    /// layers; head: the last linear layer).
+    /// The regression MLP of MAML's sinusoid experiments: <c>in -> 40 -> 40 -> out</c> with ReLU (features: the
+    /// <paramref name="hiddenLayers"/> hidden layers; head: the last linear layer). With <paramref name="hiddenLayers"/> = 0
+    /// it is the linear model <c>Linear(in, out)</c> (empty features).
     /// </summary>
-    public static Backbone RegressionMlp(Rng rng, int inFeatures = 1, int hidden = 40, int outFeatures = 1, DType dtype = DType.Float32)
+    public static Backbone RegressionMlp(Rng rng, int inFeatures = 1, int hidden = 40, int outFeatures = 1, DType dtype = DType.Float32, int hiddenLayers = 2)
     {
-        var features = new Sequential(new Linear(inFeatures, hidden, rng, dtype: dtype), new ReLU(), new Linear(hidden, hidden, rng, dtype: dtype), new ReLU());
-        var head = new Linear(hidden, outFeatures, rng, dtype: dtype);
-        return new Backbone(Name("mlp", $"{inFeatures}-{hidden}-{hidden}-{outFeatures}"), features, head);
+        if (hiddenLayers < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hiddenLayers), $"Backbones.RegressionMlp: hiddenLayers must be >= 0 (0: a linear model), got {hiddenLayers}.");
+        }
+        var layers = new List<Module>();
+        for (int l = 0; l < hiddenLayers; l++)
+        {
+            layers.Add(new Linear(l == 0 ? inFeatures : hidden, hidden, rng, dtype: dtype));
+            layers.Add(new ReLU());
+        }
+        int width = hiddenLayers == 0 ? inFeatures : hidden;
+        var head = new Linear(width, outFeatures, rng, dtype: dtype);
+        IEnumerable<int> sizes = [inFeatures, .. Enumerable.Repeat(hidden, hiddenLayers), outFeatures];
+        return new Backbone(Name(hiddenLayers == 0 ? "linear" : "mlp", string.Join("-", sizes)), new Sequential([.. layers]), head);
     }
 
     /// <summary>

@@ -66,6 +66,60 @@ public class RegressionTaskTests
     }
 
     [Fact]
+    public void GaussianLinearTasksDrawStandardNormalCoefficientsAndInputs()
+    {
+        var family = new GaussianLinearTasks(shots: 6, queries: 4, inputDim: 8, outputDim: 2);
+        var rng = new Rng(11);
+        var weights = new List<double>();
+        var biases = new List<double>();
+        var inputs = new List<float>();
+        for (int t = 0; t < 2000; t++)
+        {
+            var f = (LinearFunction)family.SampleFunction(rng);
+            Assert.Equal((8, 2), (f.InputDim, f.OutputDim));
+            weights.AddRange(f.Weight);
+            biases.AddRange(f.Bias);
+            FewShotTask task = family.SampleFrom(f, rng);
+            float[] x = task.SupportInputs.ToFloatArray(), y = task.SupportTargets!.ToFloatArray();
+            inputs.AddRange(x);
+            for (int p = 0; p < 6; p++)
+            {
+                for (int o = 0; o < 2; o++)
+                {
+                    double expected = f.Bias[o] + Enumerable.Range(0, 8).Sum(i => f.Weight[(o * 8) + i] * x[(p * 8) + i]);
+                    Assert.Equal(expected, y[(p * 2) + o], 1e-4); // y = x W + b (float32) without noise
+                }
+            }
+        }
+        // 32,000 weights, 4,000 biases, 96,000 inputs: means within 4 standard errors of 0, variances of 1.
+        foreach ((IReadOnlyList<double> v, string what) in new[] { ((IReadOnlyList<double>)weights, "W"), (biases, "b"), ([.. inputs.Select(x => (double)x)], "x") })
+        {
+            double mean = v.Average(), variance = v.Sum(a => (a - mean) * (a - mean)) / v.Count;
+            Assert.True(Math.Abs(mean) < 4 / Math.Sqrt(v.Count), $"{what}: mean {mean}");
+            Assert.True(Math.Abs(variance - 1) < 4 * Math.Sqrt(2.0 / v.Count), $"{what}: variance {variance}");
+        }
+    }
+
+    [Fact]
+    public void TargetNoiseHasTheRequestedStandardDeviation()
+    {
+        var family = new GaussianLinearTasks(shots: 50, queries: 50) { NoiseStd = 0.5 };
+        var rng = new Rng(3);
+        var residuals = new List<double>();
+        for (int t = 0; t < 200; t++)
+        {
+            var f = (LinearFunction)family.SampleFunction(rng);
+            FewShotTask task = family.SampleFrom(f, rng);
+            float[] x = task.QueryInputs.ToFloatArray(), y = task.QueryTargets!.ToFloatArray();
+            residuals.AddRange(x.Select((xi, i) => y[i] - (f.Weight[0] * xi + f.Bias[0])));
+        }
+        double sd = Math.Sqrt(residuals.Sum(r => r * r) / residuals.Count);
+        Assert.InRange(sd, 0.49, 0.51); // 10,000 draws: the standard error of the estimate is 0.0035
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianLinearTasks(5, 5) { NoiseStd = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianLinearTasks(5, 5, inputDim: 0));
+    }
+
+    [Fact]
     public void SinusoidOrLineMixesBothKinds()
     {
         var family = new SinusoidOrLineTasks(5, 5, sinusoidProbability: 0.3);

@@ -24,6 +24,7 @@ internal static class MamlRegistration
             ConfigKey.Boolean("first_order", false, "first-order MAML (FOMAML): the inner gradients are constants of the meta-gradient"),
             .. GeneralKeys.OuterAdam(),
             GeneralKeys.Hidden(64),
+            GeneralKeys.HiddenLayers(),
         ],
         Build = b => new Maml(b.Backbone(), Options(b)),
         FixedWays = true,

@@ -24,6 +24,7 @@ internal static class MetaSgdRegistration
             ConfigKey.Boolean("first_order", false, "treat the inner gradients as constants (the rates still learn through alpha * g)"),
             .. GeneralKeys.OuterAdam(),
             GeneralKeys.Hidden(64),
+            GeneralKeys.HiddenLayers(),
         ],
         Build = b => new MetaSgd(b.Backbone(), new MetaSgdOptions
         {

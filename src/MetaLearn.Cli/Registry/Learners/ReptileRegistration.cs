@@ -26,6 +26,7 @@ internal static class ReptileRegistration
             ConfigKey.Number("meta_step", 1, "meta step size epsilon at the start", minimum: 0, exclusive: true),
             ConfigKey.Number("meta_step_final", 0, "meta step size at the last step (linear annealing over the run's steps)", minimum: 0),
             GeneralKeys.Hidden(64),
+            GeneralKeys.HiddenLayers(),
         ],
         Build = b => new Reptile(b.Backbone(), new ReptileOptions
         {
